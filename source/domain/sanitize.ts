@@ -1,0 +1,21 @@
+// Untrusted text (service names, summaries, reasons) made safe for a terminal: every control character,
+// escape sequence introducer, bidi override and zero-width character is shown escaped, never interpreted.
+
+// C0 and C1 controls, DEL, bidi embeddings/overrides/isolates and marks, zero-width characters, BOM,
+// line/paragraph separators.
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/gu;
+
+/** Lone surrogates (invalid UTF-16, e.g. from bad UTF-8 decoded leniently) become U+FFFD. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+function escapeChar(ch: string): string {
+  const code = ch.codePointAt(0) ?? 0;
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+/** One line of safe text; newlines and tabs are escaped too, so a value cannot break a layout. */
+export function sanitize(text: string, maxLength = 2_000): string {
+  const wellFormed = text.replace(LONE_SURROGATE, '\ufffd');
+  const safe = wellFormed.replace(UNSAFE, escapeChar);
+  return safe.length > maxLength ? `${safe.slice(0, maxLength - 1)}…` : safe;
+}
