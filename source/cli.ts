@@ -3,6 +3,7 @@
 import meow from 'meow';
 import { assessCommand } from './commands/assess.js';
 import { processIo, UsageError } from './commands/io.js';
+import { joinDashValues } from './commands/argv.js';
 import { InputError } from './io/input-error.js';
 import { UnknownServiceError } from './domain/assess.js';
 
@@ -28,6 +29,7 @@ const cli = meow(
 `,
   {
     importMeta: import.meta,
+    argv: joinDashValues(process.argv.slice(2)),
     flags: {
       catalog: { type: 'string' },
       request: { type: 'string' },

@@ -4,7 +4,7 @@ import { CatalogIndex } from '../domain/catalog.js';
 import { featureEmbedder } from '../domain/embedding.js';
 import { EMPTY_HISTORY, InMemoryHistory } from '../domain/history.js';
 import { loadCatalog, loadConfig, loadHistory, loadRequest } from '../io/load.js';
-import { formatProblem } from '../io/input-error.js';
+import { formatProblem, InputError } from '../io/input-error.js';
 import { assessmentText } from '../report/assessment-text.js';
 import { colourWanted, makePaint } from '../report/paint.js';
 import type { CommandIo } from './io.js';
@@ -26,6 +26,9 @@ export function assessCommand(opts: AssessOptions, io: CommandIo): number {
   const config = loadConfig(opts.config);
   const catalog = new CatalogIndex(loadCatalog(opts.catalog));
   const request = loadRequest(opts.request);
+  if (!catalog.get(request.serviceId)) {
+    throw new InputError([{ file: opts.request === '-' ? '(stdin)' : opts.request, field: 'serviceId', message: `unknown service "${request.serviceId}": not in ${opts.catalog}` }]);
+  }
   let history = EMPTY_HISTORY;
   if (opts.history) {
     const memory = new InMemoryHistory(catalog, featureEmbedder);

@@ -5,7 +5,7 @@ import type { DeploymentRequest } from './schemas.js';
 import type { HistoryView } from './history.js';
 import type { Embedder } from './embedding.js';
 import type { Evidence } from './evidence.js';
-import { summariseEvidence } from './evidence.js';
+import { NO_EVIDENCE, summariseEvidence } from './evidence.js';
 import type { FailurePosterior } from './bayes.js';
 import { failurePosterior } from './bayes.js';
 import type { PolicyResult, PolicySet } from './policy.js';
@@ -83,7 +83,9 @@ export class Assessor {
     if (!entry) throw new UnknownServiceError(request.serviceId);
     const { service } = entry;
     const k = this.config.retrieval.k;
-    const evidence = summariseEvidence(this.history.nearest(this.embedder.embed(request, entry), k), k);
+    // Only executed deployments are indexed: with none, there is nothing to search (and no vector to build).
+    const searchable = this.history.fleetCounts().executed > 0;
+    const evidence = searchable ? summariseEvidence(this.history.nearest(this.embedder.embed(request, entry), k), k) : NO_EVIDENCE;
     const posterior = this.posterior(service.id);
     const requestedAtMs = Date.parse(request.requestedAt);
     const values: Record<FactorName, number> = {

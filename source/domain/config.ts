@@ -36,8 +36,9 @@ const weightsSchema = z
     change_complexity: fraction.default(0.15),
     timing: fraction.default(0.1),
   })
-  .refine((w) => Math.abs(Object.values(w).reduce((a, b) => a + b, 0) - 1) <= 1e-9, {
-    message: 'weights must sum to 1 (±1e-9)',
+  .superRefine((w, ctx) => {
+    const sum = Object.values(w).reduce((a, b) => a + b, 0);
+    if (Math.abs(sum - 1) > 1e-9) ctx.addIssue({ code: 'custom', message: `weights sum to ${sum.toFixed(6)}, expected 1 (±1e-9); unset weights take their defaults` });
   });
 
 const levelsSchema = z

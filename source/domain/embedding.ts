@@ -74,8 +74,10 @@ export const featureEmbedder: Embedder = {
   },
 };
 
-export function cosine(a: readonly number[], b: readonly number[]): number {
+/** Cosine similarity of two L2-normalised vectors: their dot product. */
+export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let dot = 0;
-  for (let i = 0; i < a.length; i++) dot += (a[i] ?? 0) * (b[i] ?? 0);
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) dot += (a[i] as number) * (b[i] as number);
   return dot;
 }

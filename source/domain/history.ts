@@ -23,22 +23,25 @@ export const EMPTY_HISTORY: HistoryView = {
 };
 
 interface Stored {
-  vector: number[];
+  vector: Float64Array;
   neighbour: Omit<Neighbour, 'similarity'>;
 }
 
-/** Top k by similarity, exact: the reference the HNSW index is measured against. */
-export function exactNearest<T extends { vector: readonly number[] }>(items: readonly T[], query: readonly number[], k: number): Array<{ item: T; similarity: number }> {
+/** Top k by similarity, exact: the reference the HNSW index is measured against. Ties keep insertion order. */
+export function exactNearest<T extends { vector: ArrayLike<number> }>(items: readonly T[], query: ArrayLike<number>, k: number): Array<{ item: T; similarity: number }> {
   const top: Array<{ item: T; similarity: number }> = [];
+  let floor = -Infinity;
   for (const item of items) {
     const similarity = cosine(query, item.vector);
-    if (top.length < k) {
-      top.push({ item, similarity });
-      top.sort((a, b) => b.similarity - a.similarity);
-    } else if (similarity > (top[k - 1]?.similarity ?? -Infinity)) {
-      top[k - 1] = { item, similarity };
-      top.sort((a, b) => b.similarity - a.similarity);
+    if (top.length === k && similarity <= floor) continue;
+    // Insertion into a short sorted list: k is small (10), so this beats a heap.
+    let i = top.length === k ? k - 1 : top.length;
+    while (i > 0 && (top[i - 1] as { similarity: number }).similarity < similarity) {
+      top[i] = top[i - 1] as { item: T; similarity: number };
+      i--;
     }
+    top[i] = { item, similarity };
+    if (top.length === k) floor = (top[k - 1] as { similarity: number }).similarity;
   }
   return top;
 }
@@ -60,7 +63,7 @@ export class InMemoryHistory implements HistoryView {
     this.fleet.executed += 1;
     this.fleet.failures += failed;
     this.items.push({
-      vector: this.embedder.embed(record.request, entry),
+      vector: Float64Array.from(this.embedder.embed(record.request, entry)),
       neighbour: {
         deploymentId: record.request.id,
         serviceId: record.request.serviceId,

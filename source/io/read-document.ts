@@ -18,7 +18,9 @@ export function readText(file: string): string {
 
 export function parseDocumentText<S extends z.ZodType>(file: string, text: string, schema: S): z.infer<S> {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  // JSON files get the YAML parser's JSON schema, so YAML-only syntax (bare words) is an error there.
+  const json = file.endsWith('.json') || file === '(stdin)';
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, ...(json ? { schema: 'json' } : {}) });
   if (doc.errors.length > 0) {
     throw new InputError(
       doc.errors.map((e) => ({ file, line: e.linePos?.[0].line ?? lines.linePos(e.pos[0]).line, field: '(syntax)', message: e.message.split('\n')[0] ?? e.message })),

@@ -1,0 +1,16 @@
+// `npm run bench [-- name...]`: runs the named benchmarks (all by default); each writes bench/results/NAME.{json,md}.
+import { runAssessBench } from './assess.bench.js';
+
+const benches: Record<string, () => void | Promise<void>> = {
+  assess: runAssessBench,
+};
+
+const wanted = process.argv.slice(2);
+for (const name of wanted.length ? wanted : Object.keys(benches)) {
+  const bench = benches[name];
+  if (!bench) {
+    console.error(`unknown benchmark "${name}"; known: ${Object.keys(benches).join(', ')}`);
+    process.exit(2);
+  }
+  await bench();
+}
