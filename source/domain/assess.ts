@@ -16,6 +16,7 @@ import type { Advice, Advisor, AdvisorInput, CheckedAdvice, SyncAdvisor } from '
 import { adviseSafely, adviseSync, builtinAdvisor } from './advisor.js';
 import type { Decision } from './autonomy.js';
 import { decide } from './autonomy.js';
+import { localTime } from './local-time.js';
 
 export interface Assessment {
   requestId: string;
@@ -88,16 +89,17 @@ export class Assessor {
     const evidence = searchable ? summariseEvidence(this.history.nearest(this.embedder.embed(request, entry), k), k) : NO_EVIDENCE;
     const posterior = this.posterior(service.id);
     const requestedAtMs = Date.parse(request.requestedAt);
+    const local = localTime(requestedAtMs, service.timezone);
     const values: Record<FactorName, number> = {
       service_tier: tierFactor(service.tier),
       service_health: healthFactor(service, service.slo ?? this.config.slo),
       historical_failure: historicalFactor(posterior, evidence),
       blast_radius: blastRadiusFactor(entry),
       change_complexity: complexityFactor(request.change),
-      timing: timingFactor(requestedAtMs, service.timezone, this.holidays),
+      timing: timingFactor(local, this.holidays),
     };
     const risk = weightedScore(values, this.config.weights, this.config.levels);
-    const policies = this.policies.evaluate({ request, requestedAtMs, service, risk });
+    const policies = this.policies.evaluate({ request, requestedAtMs, local, service, risk });
     return { request, entry, evidence, posterior, risk, policies };
   }
 

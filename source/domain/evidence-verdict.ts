@@ -9,6 +9,7 @@ export interface EvidenceVerdict {
   reason: string;
 }
 
+const SUPPORTS: EvidenceVerdict = { supports: true, reason: 'the evidence does not stand against it' };
 const fmt = (x: number): string => x.toFixed(2);
 
 export function evidenceVerdict(level: RiskLevel, evidence: Evidence, config: Config): EvidenceVerdict {
@@ -20,5 +21,5 @@ export function evidenceVerdict(level: RiskLevel, evidence: Evidence, config: Co
   if (level === 'MEDIUM' && c < config.governedMinConfidence) {
     return { supports: false, reason: `MEDIUM risk with confidence ${fmt(c)} < ${fmt(config.governedMinConfidence)}` };
   }
-  return { supports: true, reason: `evidence supports it (confidence ${fmt(c)}, similar failures ${fmt(p)})` };
+  return SUPPORTS;
 }

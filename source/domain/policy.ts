@@ -5,7 +5,7 @@ import type { Config, PolicyException, PolicyRule, RuleCondition, RuleField } fr
 import type { DeploymentRequest, Service } from './schemas.js';
 import type { RiskLevel } from './risk.js';
 import { RISK_LEVELS } from './risk.js';
-import { localTime } from './local-time.js';
+import type { LocalTime } from './local-time.js';
 
 export type PolicyEffect = 'deny' | 'require_approval' | 'warn';
 
@@ -20,6 +20,8 @@ export interface PolicyResult {
 export interface PolicyInput {
   request: DeploymentRequest;
   requestedAtMs: number;
+  /** The request time on the service's wall clock. */
+  local: LocalTime;
   service: Service;
   risk: { score: number; level: RiskLevel };
 }
@@ -66,7 +68,7 @@ export function compilePolicies(config: Config): PolicySet {
         results.push({ id: 'critical_service_human_review', effect: 'require_approval', reason: `critical service at ${risk.level} risk needs a human review` });
       }
       if (b.no_friday_deployments) {
-        const t = localTime(input.requestedAtMs, service.timezone);
+        const t = input.local;
         if (t.weekday === 5 && t.hour >= 16) {
           const hotfix = request.change.hotfix && p.fridayHotfixNeedsApprovalOnly;
           results.push({

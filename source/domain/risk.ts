@@ -5,7 +5,7 @@ import type { DeploymentRequest, Service, Slo, Tier } from './schemas.js';
 import type { ServiceEntry } from './catalog.js';
 import type { Evidence } from './evidence.js';
 import type { FailurePosterior } from './bayes.js';
-import { localTime } from './local-time.js';
+import type { LocalTime } from './local-time.js';
 
 export const RISK_LEVELS = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export type RiskLevel = (typeof RISK_LEVELS)[number];
@@ -65,8 +65,7 @@ export function complexityFactor(change: DeploymentRequest['change']): number {
 
 const FRIDAY = 5;
 /** Holiday 1.0; Friday ≥ 16:00 1.0; weekend 0.8; Friday ≥ 12:00 0.6; outside 08:00–18:00 0.5; else 0.1. */
-export function timingFactor(epochMs: number, timezone: string, holidays: ReadonlySet<string>): number {
-  const t = localTime(epochMs, timezone);
+export function timingFactor(t: LocalTime, holidays: ReadonlySet<string>): number {
   if (holidays.has(t.date)) return 1.0;
   if (t.weekday === FRIDAY && t.hour >= 16) return 1.0;
   if (t.weekday === 0 || t.weekday === 6) return 0.8;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { localTime } from '../../source/domain/local-time.js';
 import { compilePolicies } from '../../source/domain/policy.js';
 import type { PolicyInput } from '../../source/domain/policy.js';
 import type { RiskLevel } from '../../source/domain/risk.js';
@@ -6,7 +7,7 @@ import { config, request, service } from '../helpers/builders.js';
 import type { DeploymentRequest, Service } from '../../source/domain/schemas.js';
 
 function input(req: DeploymentRequest, svc: Service = service(), level: RiskLevel = 'LOW', score = 0.1): PolicyInput {
-  return { request: req, requestedAtMs: Date.parse(req.requestedAt), service: svc, risk: { level, score } };
+  return { request: req, requestedAtMs: Date.parse(req.requestedAt), local: localTime(Date.parse(req.requestedAt), svc.timezone), service: svc, risk: { level, score } };
 }
 const ids = (rs: Array<{ id: string; effect: string }>): string[] => rs.map((r) => `${r.id}:${r.effect}`);
 

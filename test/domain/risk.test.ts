@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   blastRadiusFactor, complexityFactor, healthFactor, historicalFactor, levelFor, tierFactor, timingFactor, weightedScore,
 } from '../../source/domain/risk.js';
+import { localTime } from '../../source/domain/local-time.js';
 import { DEFAULT_CONFIG } from '../../source/domain/config.js';
 import { failurePosterior } from '../../source/domain/bayes.js';
 import { NO_EVIDENCE, summariseEvidence } from '../../source/domain/evidence.js';
@@ -62,31 +63,31 @@ describe('change complexity', () => {
 describe('timing, in the service time zone', () => {
   it('Friday 15:59 vs 16:00 in America/New_York', () => {
     // 2026-11-20 is a Friday; New York is UTC−5 then.
-    expect(timingFactor(at('2026-11-20T20:59:00Z'), 'America/New_York', none)).toBe(0.6);
-    expect(timingFactor(at('2026-11-20T21:00:00Z'), 'America/New_York', none)).toBe(1.0);
+    expect(timingFactor(localTime(at('2026-11-20T20:59:00Z'), 'America/New_York'), none)).toBe(0.6);
+    expect(timingFactor(localTime(at('2026-11-20T21:00:00Z'), 'America/New_York'), none)).toBe(1.0);
   });
   it('follows DST: the same UTC instant is 16:30 before Berlin falls back and 15:30 after', () => {
-    expect(timingFactor(at('2026-10-23T14:30:00Z'), 'Europe/Berlin', none)).toBe(1.0); // CEST, UTC+2
-    expect(timingFactor(at('2026-10-30T14:30:00Z'), 'Europe/Berlin', none)).toBe(0.6); // CET, UTC+1
+    expect(timingFactor(localTime(at('2026-10-23T14:30:00Z'), 'Europe/Berlin'), none)).toBe(1.0); // CEST, UTC+2
+    expect(timingFactor(localTime(at('2026-10-30T14:30:00Z'), 'Europe/Berlin'), none)).toBe(0.6); // CET, UTC+1
   });
   it('handles the spring-forward night: 03:30 local right after the gap is outside hours', () => {
     // 2026-03-08 07:30Z is 03:30 EDT (02:00–03:00 does not exist that night). A Sunday: weekend wins.
-    expect(timingFactor(at('2026-03-08T07:30:00Z'), 'America/New_York', none)).toBe(0.8);
+    expect(timingFactor(localTime(at('2026-03-08T07:30:00Z'), 'America/New_York'), none)).toBe(0.8);
     // 2026-03-09 is a Monday: 07:59 EDT outside hours, 08:00 inside.
-    expect(timingFactor(at('2026-03-09T11:59:00Z'), 'America/New_York', none)).toBe(0.5);
-    expect(timingFactor(at('2026-03-09T12:00:00Z'), 'America/New_York', none)).toBe(0.1);
+    expect(timingFactor(localTime(at('2026-03-09T11:59:00Z'), 'America/New_York'), none)).toBe(0.5);
+    expect(timingFactor(localTime(at('2026-03-09T12:00:00Z'), 'America/New_York'), none)).toBe(0.1);
   });
   it('weekend, Friday noon, night and working hours', () => {
-    expect(timingFactor(at('2026-11-21T10:00:00Z'), 'UTC', none)).toBe(0.8); // Saturday
-    expect(timingFactor(at('2026-11-20T12:00:00Z'), 'UTC', none)).toBe(0.6); // Friday noon
-    expect(timingFactor(at('2026-11-20T11:59:00Z'), 'UTC', none)).toBe(0.1);
-    expect(timingFactor(at('2026-11-18T18:00:00Z'), 'UTC', none)).toBe(0.5);
-    expect(timingFactor(at('2026-11-18T07:59:00Z'), 'UTC', none)).toBe(0.5);
+    expect(timingFactor(localTime(at('2026-11-21T10:00:00Z'), 'UTC'), none)).toBe(0.8); // Saturday
+    expect(timingFactor(localTime(at('2026-11-20T12:00:00Z'), 'UTC'), none)).toBe(0.6); // Friday noon
+    expect(timingFactor(localTime(at('2026-11-20T11:59:00Z'), 'UTC'), none)).toBe(0.1);
+    expect(timingFactor(localTime(at('2026-11-18T18:00:00Z'), 'UTC'), none)).toBe(0.5);
+    expect(timingFactor(localTime(at('2026-11-18T07:59:00Z'), 'UTC'), none)).toBe(0.5);
   });
   it('a holiday is judged by the local date: 23:30 UTC on Dec 24 is Dec 25 in Tokyo', () => {
     const holidays = new Set(['2026-12-25']);
-    expect(timingFactor(at('2026-12-24T23:30:00Z'), 'Asia/Tokyo', holidays)).toBe(1.0);
-    expect(timingFactor(at('2026-12-24T23:30:00Z'), 'UTC', holidays)).toBe(0.5);
+    expect(timingFactor(localTime(at('2026-12-24T23:30:00Z'), 'Asia/Tokyo'), holidays)).toBe(1.0);
+    expect(timingFactor(localTime(at('2026-12-24T23:30:00Z'), 'UTC'), holidays)).toBe(0.5);
   });
 });
 
