@@ -2,30 +2,40 @@
 // genops-tui: subcommands → one function each. Exit codes: 0 success, 2 bad input or usage (SPEC.md).
 import meow from 'meow';
 import { assessCommand } from './commands/assess.js';
+import { auditCommand } from './commands/audit.js';
+import { historyImportCommand } from './commands/history-import.js';
+import { similarCommand } from './commands/similar.js';
 import { processIo, UsageError } from './commands/io.js';
 import { joinDashValues } from './commands/argv.js';
 import { InputError } from './io/input-error.js';
-import { UnknownServiceError } from './domain/assess.js';
 
 const cli = meow(
   `
   Usage
-    $ genops-tui assess --catalog FILE --request FILE|- [--config FILE] [--history FILE] [--json]
+    $ genops-tui assess --catalog FILE --request FILE|- [--config FILE] [--history FILE] [--db FILE] [--json]
+    $ genops-tui history import FILE.ndjson [--catalog FILE] [--db FILE] [--json]
+    $ genops-tui similar --request FILE|- [--k 10] [--exact] [--db FILE] [--json]
+    $ genops-tui audit verify|tail|export [--n 20] [--db FILE] [--json]
 
   Commands
-    assess     Score a deployment request and decide: proceed, await approval or blocked
+    assess          Score a deployment request and decide: proceed, await approval or blocked
+    history import  Import finished deployments (NDJSON); bad lines are reported and skipped
+    similar         The most similar executed deployments in history (HNSW; --exact for exact search)
+    audit verify    Recompute the hash chain; exit 1 naming the first bad seq
+    audit tail      The last --n entries;  audit export: every entry
 
   Options
-    --catalog FILE    Service catalog (JSON or YAML)
+    --catalog FILE    Service catalog (JSON or YAML); saved in the database for later commands
     --request FILE    Deployment request (JSON); - reads stdin
-    --config FILE     Governance configuration (JSON or YAML); defaults from SPEC.md otherwise
-    --history FILE    Finished deployments (NDJSON) to ground the decision in
+    --config FILE     Governance configuration (JSON or YAML); SPEC.md defaults otherwise
+    --history FILE    assess: finished deployments (NDJSON) to use instead of the database
+    --db FILE         Database file (default data/genops.db, or GENOPS_DB)
     --json            Machine-readable output
     --no-color        No colour (NO_COLOR is honoured too)
     --ascii           ASCII bars and symbols only
 
   Exit codes
-    0 success, 2 bad input or usage (the message names file, line and field)
+    0 success; 1 audit verify found tampering; 2 bad input or usage (the message names file, line and field)
 `,
   {
     importMeta: import.meta,
@@ -35,6 +45,10 @@ const cli = meow(
       request: { type: 'string' },
       config: { type: 'string' },
       history: { type: 'string' },
+      db: { type: 'string' },
+      k: { type: 'number' },
+      n: { type: 'number' },
+      exact: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       color: { type: 'boolean', default: true },
       ascii: { type: 'boolean', default: false },
@@ -43,10 +57,18 @@ const cli = meow(
 );
 
 function run(): number {
-  const [command] = cli.input;
+  const [command, sub, arg] = cli.input;
+  const f = cli.flags;
   switch (command) {
     case 'assess':
-      return assessCommand(cli.flags, processIo);
+      return assessCommand(f, processIo);
+    case 'history':
+      if (sub !== 'import') throw new UsageError('history needs a subcommand: import FILE.ndjson');
+      return historyImportCommand(arg, f, processIo);
+    case 'similar':
+      return similarCommand(f, processIo);
+    case 'audit':
+      return auditCommand(sub, f, processIo);
     case undefined:
       cli.showHelp(0);
       return 0;
@@ -58,7 +80,7 @@ function run(): number {
 try {
   process.exitCode = run();
 } catch (error) {
-  if (error instanceof InputError || error instanceof UnknownServiceError) {
+  if (error instanceof InputError) {
     processIo.err(`error: ${error.message}`);
     process.exitCode = 2;
   } else if (error instanceof UsageError) {

@@ -1,5 +1,8 @@
 // `genops-tui assess`: one request through the governed decision, printed for a person or as JSON.
 import { Assessor } from '../domain/assess.js';
+import type { Assessment } from '../domain/assess.js';
+import type { HistoryView } from '../domain/history.js';
+import { openStoreContext } from './context.js';
 import { CatalogIndex } from '../domain/catalog.js';
 import { featureEmbedder } from '../domain/embedding.js';
 import { EMPTY_HISTORY, InMemoryHistory } from '../domain/history.js';
@@ -15,30 +18,47 @@ export interface AssessOptions {
   request?: string;
   config?: string;
   history?: string;
+  db?: string;
   json: boolean;
   color: boolean;
   ascii: boolean;
 }
 
 export function assessCommand(opts: AssessOptions, io: CommandIo): number {
-  if (!opts.catalog) throw new UsageError('assess needs --catalog FILE');
+  if (!opts.catalog && !opts.db) throw new UsageError('assess needs --catalog FILE (or --db FILE with a stored catalog)');
   if (!opts.request) throw new UsageError('assess needs --request FILE (or - for stdin)');
   const config = loadConfig(opts.config);
-  const catalog = new CatalogIndex(loadCatalog(opts.catalog));
   const request = loadRequest(opts.request);
-  if (!catalog.get(request.serviceId)) {
-    throw new InputError([{ file: opts.request === '-' ? '(stdin)' : opts.request, field: 'serviceId', message: `unknown service "${request.serviceId}": not in ${opts.catalog}` }]);
+  // History: an NDJSON file in memory (--history), the database (--db), or none.
+  const store = opts.db && !opts.history ? openStoreContext({ db: opts.db, catalog: opts.catalog }) : undefined;
+  try {
+    const catalog = store?.catalog ?? new CatalogIndex(loadCatalog(catalogFile(opts)));
+    if (!catalog.get(request.serviceId)) {
+      throw new InputError([{ file: opts.request === '-' ? '(stdin)' : opts.request, field: 'serviceId', message: `unknown service "${request.serviceId}": not in the catalog` }]);
+    }
+    const history = store?.history ?? (opts.history ? memoryHistory(opts.history, catalog, io) : EMPTY_HISTORY);
+    const assessment = new Assessor(catalog, config, history, featureEmbedder).assess(request);
+    print(assessment, opts, io);
+    return 0;
+  } finally {
+    store?.close();
   }
-  let history = EMPTY_HISTORY;
-  if (opts.history) {
-    const memory = new InMemoryHistory(catalog, featureEmbedder);
-    const loaded = loadHistory(opts.history);
-    for (const p of loaded.problems) io.err(`warning: skipped ${formatProblem(p)}`);
-    for (const { value } of loaded.records) memory.add(value);
-    history = memory;
-  }
-  const assessment = new Assessor(catalog, config, history, featureEmbedder).assess(request);
+}
+
+function catalogFile(opts: AssessOptions): string {
+  if (!opts.catalog) throw new UsageError('assess --history needs --catalog FILE');
+  return opts.catalog;
+}
+
+function memoryHistory(file: string, catalog: CatalogIndex, io: CommandIo): HistoryView {
+  const memory = new InMemoryHistory(catalog, featureEmbedder);
+  const loaded = loadHistory(file);
+  for (const p of loaded.problems) io.err(`warning: skipped ${formatProblem(p)}`);
+  for (const { value } of loaded.records) memory.add(value);
+  return memory;
+}
+
+function print(assessment: Assessment, opts: AssessOptions, io: CommandIo): void {
   if (opts.json) io.out(JSON.stringify(assessment, null, 2));
   else io.out(assessmentText(assessment, makePaint(opts.color && colourWanted(process.stdout)), opts.ascii));
-  return 0;
 }

@@ -1,0 +1,153 @@
+// Finished deployments in SQLite, searchable through the HNSW index: the engine's memory (Pillar 1).
+import type { CatalogIndex } from '../domain/catalog.js';
+import type { Embedder } from '../domain/embedding.js';
+import type { FailureCounts } from '../domain/bayes.js';
+import type { Neighbour } from '../domain/evidence.js';
+import { isExecuted, isFailure } from '../domain/evidence.js';
+import type { HistoryView } from '../domain/history.js';
+import type { HistoryRecord, Outcome } from '../domain/schemas.js';
+import type { InputProblem } from '../io/input-error.js';
+import type { Db } from './database.js';
+import type { OpenReport } from './vector-index.js';
+import { blobToVector, VectorIndex, vectorToBlob } from './vector-index.js';
+
+export interface ImportReport {
+  imported: number;
+  problems: InputProblem[];
+}
+
+export const IMPORT_BATCH = 1_000;
+
+export class HistoryStore implements HistoryView {
+  readonly index: VectorIndex;
+  readonly indexReport: OpenReport;
+  private readonly counts = new Map<string, FailureCounts>();
+  private readonly fleet: FailureCounts = { executed: 0, failures: 0 };
+  private nextLabel: number;
+  private readonly insertFinished;
+  private readonly exists;
+  private readonly byLabel;
+
+  constructor(
+    private readonly db: Db,
+    private readonly catalog: CatalogIndex,
+    private readonly embedder: Embedder,
+    indexFile: string | undefined,
+  ) {
+    this.insertFinished = db.prepare(
+      `INSERT INTO deployments (id, service_id, request, requested_at, state, outcome, failure_reason, stopped_at_stage, finished_at, source, label, vector)
+       VALUES (@id, @serviceId, @request, @requestedAt, 'finished', @outcome, @failureReason, @stoppedAtStage, @finishedAt, @source, @label, @vector)`,
+    );
+    this.exists = db.prepare('SELECT 1 FROM deployments WHERE id = ?').pluck();
+    this.byLabel = db.prepare('SELECT id, service_id, outcome, failure_reason, finished_at FROM deployments WHERE label = ?').raw(true);
+    this.nextLabel = this.reloadCounts();
+    this.index = new VectorIndex(db, indexFile, embedder.dimensions, embedder.version);
+    this.indexReport = this.index.open();
+  }
+
+  /** Failure counts from SQLite; returns the next free index label. */
+  private reloadCounts(): number {
+    this.counts.clear();
+    this.fleet.executed = 0;
+    this.fleet.failures = 0;
+    const rows = this.db.prepare("SELECT service_id, outcome, count(*) FROM deployments WHERE outcome IN ('succeeded','failed','rolled_back') GROUP BY service_id, outcome").raw(true).all() as Array<[string, Outcome, number]>;
+    for (const [serviceId, outcome, n] of rows) this.count(serviceId, outcome, n);
+    return ((this.db.prepare('SELECT max(label) FROM deployments').pluck().get() as number | null) ?? -1) + 1;
+  }
+
+  private count(serviceId: string, outcome: Outcome, n = 1): void {
+    if (!isExecuted(outcome)) return;
+    const failures = isFailure(outcome) ? n : 0;
+    const c = this.counts.get(serviceId) ?? { executed: 0, failures: 0 };
+    this.counts.set(serviceId, { executed: c.executed + n, failures: c.failures + failures });
+    this.fleet.executed += n;
+    this.fleet.failures += failures;
+  }
+
+  serviceCounts(serviceId: string): FailureCounts {
+    return this.counts.get(serviceId) ?? { executed: 0, failures: 0 };
+  }
+
+  fleetCounts(): FailureCounts {
+    return { ...this.fleet };
+  }
+
+  has(id: string): boolean {
+    return this.exists.get(id) !== undefined;
+  }
+
+  /** Inserts one finished deployment (inside the caller's transaction); executed ones are indexed. */
+  private insert(record: HistoryRecord, source: string): void {
+    const entry = this.catalog.get(record.request.serviceId);
+    if (!entry) throw new Error(`unknown service "${record.request.serviceId}"`);
+    const executed = isExecuted(record.outcome);
+    // Stored as float32; the index gets the same rounded vector, so a rebuild from SQLite is identical.
+    const vector = executed ? vectorToBlob(this.embedder.embed(record.request, entry)) : null;
+    const label = executed ? this.nextLabel : null;
+    this.insertFinished.run({
+      id: record.request.id,
+      serviceId: record.request.serviceId,
+      request: JSON.stringify(record.request),
+      requestedAt: record.request.requestedAt,
+      outcome: record.outcome,
+      failureReason: record.failureReason ?? null,
+      stoppedAtStage: record.stoppedAtStage ?? null,
+      finishedAt: record.finishedAt,
+      source,
+      label,
+      vector,
+    });
+    if (label !== null && vector) {
+      this.index.add(label, Array.from(blobToVector(vector)));
+      this.nextLabel += 1;
+    }
+    this.count(record.request.serviceId, record.outcome);
+  }
+
+  /**
+   * Imports validated records in transactions of IMPORT_BATCH. Unknown services and duplicate ids are
+   * reported with their line and skipped; everything else lands. The index is persisted once at the end.
+   */
+  importRecords(file: string, records: ReadonlyArray<{ line: number; value: HistoryRecord }>, source = 'import'): ImportReport {
+    const problems: InputProblem[] = [];
+    let imported = 0;
+    const seen = new Set<string>();
+    for (let i = 0; i < records.length; i += IMPORT_BATCH) {
+      const batch = records.slice(i, i + IMPORT_BATCH);
+      try {
+        this.db.transaction(() => {
+          for (const { line, value } of batch) {
+            const id = value.request.id;
+            if (!this.catalog.get(value.request.serviceId)) {
+              problems.push({ file, line, field: 'request.serviceId', message: `unknown service "${value.request.serviceId}"` });
+            } else if (seen.has(id) || this.has(id)) {
+              problems.push({ file, line, field: 'request.id', message: `duplicate deployment id "${id}"` });
+            } else {
+              this.insert(value, source);
+              seen.add(id);
+              imported += 1;
+            }
+          }
+        }).immediate();
+      } catch (error) {
+        // The batch rolled back: counts, labels and index follow the database again.
+        this.nextLabel = this.reloadCounts();
+        this.index.open();
+        throw error;
+      }
+    }
+    this.index.persist();
+    return { imported, problems };
+  }
+
+  nearest(vector: readonly number[], k: number): Neighbour[] {
+    return this.index.search(vector, k).flatMap(({ label, similarity }) => this.nearestByLabel(label, similarity));
+  }
+
+  /** The deployment behind an index label, as a neighbour (empty if the label is unknown). */
+  nearestByLabel(label: number, similarity: number): Neighbour[] {
+    const row = this.byLabel.get(label) as [string, string, Outcome, string | null, string] | undefined;
+    if (!row) return [];
+    return [{ deploymentId: row[0], serviceId: row[1], outcome: row[2], finishedAt: row[4], similarity, ...(row[3] ? { failureReason: row[3] } : {}) }];
+  }
+}

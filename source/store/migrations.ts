@@ -1,0 +1,71 @@
+// Schema migrations, applied in order inside one transaction each, keyed on PRAGMA user_version.
+export const MIGRATIONS: readonly string[] = [
+  // 1: services, deployments, canary stages, approvals, the audit trail and metadata.
+  `
+  CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE services (
+    id TEXT PRIMARY KEY,
+    body TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE deployments (
+    id TEXT PRIMARY KEY,
+    service_id TEXT NOT NULL,
+    request TEXT NOT NULL,
+    requested_at TEXT NOT NULL,
+    state TEXT NOT NULL,
+    assessment TEXT,
+    decision TEXT,
+    outcome TEXT CHECK (outcome IN ('succeeded', 'rolled_back', 'failed', 'rejected', 'expired', 'blocked')),
+    failure_reason TEXT,
+    stopped_at_stage REAL,
+    finished_at TEXT,
+    source TEXT NOT NULL,
+    machine TEXT,
+    -- Executed, finished deployments carry a label in the vector index and their embedding.
+    label INTEGER UNIQUE,
+    vector BLOB
+  ) STRICT;
+  CREATE INDEX deployments_by_service ON deployments(service_id, outcome);
+  CREATE INDEX deployments_by_state ON deployments(state);
+
+  CREATE TABLE canary_stages (
+    deployment_id TEXT NOT NULL REFERENCES deployments(id),
+    stage INTEGER NOT NULL,
+    traffic REAL NOT NULL,
+    verdict TEXT,
+    reason TEXT,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    samples TEXT,
+    PRIMARY KEY (deployment_id, stage)
+  ) STRICT;
+
+  CREATE TABLE approvals (
+    id INTEGER PRIMARY KEY,
+    deployment_id TEXT NOT NULL REFERENCES deployments(id),
+    decision TEXT NOT NULL CHECK (decision IN ('approved', 'rejected', 'expired', 'withdrawn')),
+    actor TEXT NOT NULL,
+    reason TEXT,
+    at TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX approvals_by_deployment ON approvals(deployment_id);
+
+  -- The audit trail: the canonical bytes are the record; deployment_id is only a lookup column.
+  CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY,
+    deployment_id TEXT,
+    canonical BLOB NOT NULL,
+    prev_hash BLOB NOT NULL,
+    hash BLOB NOT NULL
+  ) STRICT;
+  CREATE INDEX audit_by_deployment ON audit(deployment_id);
+  CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+  CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+  `,
+];
