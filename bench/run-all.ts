@@ -1,8 +1,12 @@
 // `npm run bench [-- name...]`: runs the named benchmarks (all by default); each writes bench/results/NAME.{json,md}.
 import { runAssessBench } from './assess.bench.js';
+import { runAuditBench } from './audit.bench.js';
+import { runHnswBench } from './hnsw.bench.js';
 
 const benches: Record<string, () => void | Promise<void>> = {
   assess: runAssessBench,
+  audit: runAuditBench,
+  hnsw: runHnswBench,
 };
 
 const wanted = process.argv.slice(2);

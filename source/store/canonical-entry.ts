@@ -1,0 +1,24 @@
+// RFC 8785 canonical JSON of an audit entry. The envelope's keys are fixed and already in canonical order
+// (actor{id,kind}, deploymentId, event, payload, seq, ts), so it is written directly; a property test holds
+// this equal to canonicalising the whole entry.
+import { canonicalJson } from './canonical-json.js';
+
+export interface EntryFields {
+  seq: number;
+  ts: string;
+  actor: { kind: string; id: string };
+  event: string;
+  deploymentId: string | null;
+  payload: Record<string, unknown>;
+}
+
+const str = (s: string): string => canonicalJson(s);
+
+export function canonicalEntry(e: EntryFields): string {
+  if (!Number.isSafeInteger(e.seq)) throw new Error('audit seq must be a safe integer');
+  return (
+    `{"actor":{"id":${str(e.actor.id)},"kind":${str(e.actor.kind)}},` +
+    `"deploymentId":${e.deploymentId === null ? 'null' : str(e.deploymentId)},` +
+    `"event":${str(e.event)},"payload":${canonicalJson(e.payload)},"seq":${e.seq},"ts":${str(e.ts)}}`
+  );
+}

@@ -1,0 +1,36 @@
+// RFC 8785 (JCS) canonical JSON: keys sorted by UTF-16 code units, ES number formatting, JSON.stringify's
+// string escaping. Lone surrogates, which JCS refuses, become U+FFFD so hostile text stays auditable.
+// A property test holds this byte-equal to the `canonicalize` library wherever that library accepts input.
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const LONE_SURROGATE_G = new RegExp(LONE_SURROGATE.source, 'g');
+
+const string = (s: string): string => JSON.stringify(LONE_SURROGATE.test(s) ? s.replace(LONE_SURROGATE_G, '\ufffd') : s);
+
+export function canonicalJson(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return string(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw new Error(`${value} is not allowed in canonical JSON`);
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object': {
+      if (value === null) return 'null';
+      if (Array.isArray(value)) return `[${value.map((v) => (v === undefined || typeof v === 'function' || typeof v === 'symbol' ? 'null' : canonicalJson(v))).join(',')}]`;
+      const obj = value as Record<string, unknown> & { toJSON?: () => unknown };
+      if (typeof obj.toJSON === 'function') return canonicalJson(obj.toJSON());
+      let out = '';
+      // Default sort compares UTF-16 code units, as JCS requires.
+      for (const key of Object.keys(obj).sort()) {
+        const v = obj[key];
+        if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+        out += `${out ? ',' : ''}${string(key)}:${canonicalJson(v)}`;
+      }
+      return `{${out}}`;
+    }
+    default:
+      throw new Error(`${typeof value} is not allowed in canonical JSON`);
+  }
+}
