@@ -5,7 +5,7 @@ import type { FailureCounts } from '../domain/bayes.js';
 import type { Neighbour } from '../domain/evidence.js';
 import { isExecuted, isFailure } from '../domain/evidence.js';
 import type { HistoryView } from '../domain/history.js';
-import type { HistoryRecord, Outcome } from '../domain/schemas.js';
+import type { DeploymentRequest, HistoryRecord, Outcome } from '../domain/schemas.js';
 import type { InputProblem } from '../io/input-error.js';
 import type { Db } from './database.js';
 import type { OpenReport } from './vector-index.js';
@@ -27,6 +27,7 @@ export class HistoryStore implements HistoryView {
   private readonly insertFinished;
   private readonly exists;
   private readonly byLabel;
+  private readonly finishStmt;
 
   constructor(
     private readonly db: Db,
@@ -39,6 +40,10 @@ export class HistoryStore implements HistoryView {
        VALUES (@id, @serviceId, @request, @requestedAt, 'finished', @outcome, @failureReason, @stoppedAtStage, @finishedAt, @source, @label, @vector)`,
     );
     this.exists = db.prepare('SELECT 1 FROM deployments WHERE id = ?').pluck();
+    this.finishStmt = db.prepare(
+      `UPDATE deployments SET state = 'finished', outcome = @outcome, finished_at = @finishedAt, failure_reason = @failureReason,
+         stopped_at_stage = @stoppedAtStage, label = @label, vector = @vector, machine = NULL WHERE id = @id`,
+    );
     this.byLabel = db.prepare('SELECT id, service_id, outcome, failure_reason, finished_at FROM deployments WHERE label = ?').raw(true);
     this.nextLabel = this.reloadCounts();
     this.index = new VectorIndex(db, indexFile, embedder.dimensions, embedder.version);
@@ -138,6 +143,23 @@ export class HistoryStore implements HistoryView {
     }
     this.index.persist();
     return { imported, problems };
+  }
+
+  /**
+   * Marks a deployment the engine ran as finished (inside the caller's transaction): its outcome, and for
+   * executed ones an index label and vector, so later assessments find it.
+   */
+  finish(request: DeploymentRequest, outcome: Outcome, finishedAt: string, failureReason: string | undefined, stoppedAtStage: number | undefined): void {
+    const entry = this.catalog.get(request.serviceId);
+    const executed = isExecuted(outcome) && entry !== undefined;
+    const vector = executed ? vectorToBlob(this.embedder.embed(request, entry)) : null;
+    const label = executed ? this.nextLabel : null;
+    this.finishStmt.run({ id: request.id, outcome, finishedAt, failureReason: failureReason ?? null, stoppedAtStage: stoppedAtStage ?? null, label, vector });
+    if (label !== null && vector) {
+      this.index.add(label, Array.from(blobToVector(vector)));
+      this.nextLabel += 1;
+    }
+    this.count(request.serviceId, outcome);
   }
 
   nearest(vector: readonly number[], k: number): Neighbour[] {

@@ -1,0 +1,329 @@
+// The pipeline: request → context → risk → policy/autonomy → (approval gate) → canary → outcome → history
+// and audit. One XState actor per deployment; time comes only from the injected clock, so the same engine
+// runs in real time in the console and as fast as the CPU allows in the simulator.
+import { createActor, fromCallback } from 'xstate';
+import type { Actor, SnapshotFrom } from 'xstate';
+import type { Assessor } from '../domain/assess.js';
+import type { CatalogIndex } from '../domain/catalog.js';
+import type { Config } from '../domain/config.js';
+import type { DeploymentRequest, Outcome } from '../domain/schemas.js';
+import type { AuditEntry, AuditInput, ActorKind } from '../store/audit-log.js';
+import { AuditLog } from '../store/audit-log.js';
+import type { Db } from '../store/database.js';
+import type { HistoryStore } from '../store/history-store.js';
+import type { MetricSource, TrafficActions } from '../metrics/metric-source.js';
+import { NO_TRAFFIC_ACTIONS } from '../metrics/metric-source.js';
+import type { DeploymentContext, DeploymentEvent, DeploymentInput, RollbackInput, SampleInput, ShiftInput } from '../machines/deployment-machine.js';
+import { deploymentMachine } from '../machines/deployment-machine.js';
+import type { Clock } from './clock.js';
+import type { DeploymentView, LifecycleState, StageRecord } from './deployment-view.js';
+import { receivedEntries } from './audit-events.js';
+
+export type EngineEvent = { kind: 'changed'; deployment: DeploymentView } | { kind: 'audit'; entry: AuditEntry };
+export type EngineListener = (event: EngineEvent) => void;
+
+export interface EngineDeps {
+  db: Db;
+  catalog: CatalogIndex;
+  config: Config;
+  history: HistoryStore;
+  assessor: Assessor;
+  clock: Clock;
+  metrics: MetricSource;
+  traffic?: TrafficActions;
+}
+
+/** Refusals of an operator action, in words the operator can act on. */
+export class ActionRefused extends Error {}
+
+type DeploymentActor = Actor<typeof deploymentMachine>;
+type Snapshot = SnapshotFrom<typeof deploymentMachine>;
+
+interface Live {
+  actor: DeploymentActor;
+  view: DeploymentView;
+  lastState: string;
+  lastAnalysis: DeploymentContext['analysis'];
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+function lifecycle(snapshot: Snapshot): LifecycleState {
+  const v = snapshot.value;
+  if (typeof v === 'string') return (v === 'assessed' ? 'canary' : v) as LifecycleState;
+  return v.canary === 'paused' ? 'paused' : 'canary';
+}
+
+const stateKey = (s: Snapshot): string => JSON.stringify(s.value);
+
+function outcomeOf(state: LifecycleState, ctx: DeploymentContext): Outcome | null {
+  switch (state) {
+    case 'promoted': return 'succeeded';
+    case 'rolled_back': return ctx.maxTraffic >= 100 ? 'failed' : 'rolled_back';
+    case 'blocked': return 'blocked';
+    case 'rejected': return 'rejected';
+    case 'expired': return 'expired';
+    default: return null;
+  }
+}
+
+export class Engine {
+  readonly audit: AuditLog;
+  private readonly live = new Map<string, Live>();
+  private readonly finished = new Map<string, DeploymentView>();
+  private readonly listeners = new Set<EngineListener>();
+  private readonly machine;
+  private readonly insertRow;
+  private readonly updateRow;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.audit = new AuditLog(deps.db);
+    const traffic = deps.traffic ?? NO_TRAFFIC_ACTIONS;
+    this.insertRow = deps.db.prepare(
+      `INSERT INTO deployments (id, service_id, request, requested_at, state, assessment, decision, source)
+       VALUES (@id, @serviceId, @request, @requestedAt, @state, @assessment, @decision, @source)`,
+    );
+    this.updateRow = deps.db.prepare('UPDATE deployments SET state = ?, machine = ? WHERE id = ?');
+    // I/O actors: answer synchronously when the source does (simulation), later when it is asynchronous.
+    this.machine = deploymentMachine.provide({
+      actors: {
+        shiftTraffic: fromCallback<DeploymentEvent, ShiftInput>(({ sendBack, input }) => {
+          settle(() => traffic.shift(input.deploymentId, input.serviceId, input.percent), () => sendBack({ type: 'SHIFTED' }), (e) => sendBack({ type: 'SHIFT_FAILED', error: e }));
+        }),
+        takeSample: fromCallback<DeploymentEvent, SampleInput>(({ sendBack, input }) => {
+          settle(
+            () => deps.metrics.sample({ deploymentId: input.deploymentId, serviceId: input.serviceId, stage: input.stage, trafficPercent: input.percent, index: input.index, at: input.at }),
+            (sample) => sendBack({ type: 'SAMPLED', sample: sample ?? { at: input.at } }),
+            (e) => sendBack({ type: 'SAMPLED', sample: { at: input.at, providerError: e } }),
+          );
+        }),
+        rollback: fromCallback<DeploymentEvent, RollbackInput>(({ sendBack, input }) => {
+          settle(() => traffic.rollback(input.deploymentId, input.serviceId, input.reason), () => sendBack({ type: 'ROLLED_BACK' }), (e) => sendBack({ type: 'ROLLBACK_FAILED', error: e }));
+        }),
+      },
+    });
+  }
+
+  on(listener: EngineListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: EngineEvent): void {
+    for (const l of this.listeners) l(event);
+  }
+
+  private record(entries: AuditInput[]): void {
+    for (const entry of this.audit.append(entries)) this.emit({ kind: 'audit', entry });
+  }
+
+  private tx<T>(fn: () => T): T {
+    return this.deps.db.transaction(fn)();
+  }
+
+  get deployments(): DeploymentView[] {
+    return [...this.finished.values(), ...[...this.live.values()].map((l) => l.view)];
+  }
+
+  get(id: string): DeploymentView | undefined {
+    return this.live.get(id)?.view ?? this.finished.get(id);
+  }
+
+  /** Assesses a request, audits the decision and starts its lifecycle. */
+  submit(request: DeploymentRequest, source = 'engine'): DeploymentView {
+    return this.tx(() => {
+      if (this.deps.history.has(request.id)) throw new ActionRefused(`deployment "${request.id}" already exists`);
+      const entry = this.deps.catalog.get(request.serviceId);
+      if (!entry) throw new ActionRefused(`unknown service "${request.serviceId}"`);
+      const now = this.deps.clock.now();
+      const assessment = this.deps.assessor.assess(request);
+      const { config } = this.deps;
+      this.insertRow.run({
+        id: request.id,
+        serviceId: request.serviceId,
+        request: JSON.stringify(request),
+        requestedAt: request.requestedAt,
+        state: 'assessed',
+        assessment: JSON.stringify(assessment),
+        decision: assessment.decision.action,
+        source,
+      });
+      this.record(receivedEntries(request, assessment, config.autonomy, entry.service.errorBudgetRemaining, iso(now)));
+      const input: DeploymentInput = {
+        deploymentId: request.id,
+        serviceId: request.serviceId,
+        action: assessment.decision.action,
+        plan: config.plans[assessment.decision.plan],
+        now,
+        approvalExpiresAt: now + config.approval.expiresAfterMinutes * 60_000,
+        settings: {
+          bakeMs: config.canary.bakeSeconds * 1000,
+          sampleIntervalMs: config.canary.sampleIntervalSeconds * 1000,
+          slo: entry.service.slo ?? config.slo,
+          limits: { failureLimit: config.canary.failureLimit, consecutiveErrorLimit: config.canary.consecutiveErrorLimit, minSamples: config.canary.minSamples },
+        },
+      };
+      const actor = createActor(this.machine, { input });
+      const view: DeploymentView = {
+        id: request.id,
+        request,
+        assessment,
+        state: 'canary',
+        plan: input.plan,
+        stage: 0,
+        trafficPercent: 0,
+        samples: [],
+        stages: [],
+        reason: '',
+        decidedBy: null,
+        outcome: null,
+        requestedAtMs: Date.parse(request.requestedAt),
+        updatedAtMs: now,
+        finishedAtMs: null,
+      };
+      const live: Live = { actor, view, lastState: '', lastAnalysis: null };
+      this.live.set(request.id, live);
+      actor.subscribe((snapshot) => this.observe(live, snapshot));
+      actor.start();
+      return this.get(request.id) as DeploymentView;
+    });
+  }
+
+  /** Transitions become audit entries, persisted state and events for subscribers. */
+  private observe(live: Live, snapshot: Snapshot): void {
+    const ctx = snapshot.context;
+    const now = this.deps.clock.now();
+    const state = lifecycle(snapshot);
+    const key = stateKey(snapshot);
+    const id = ctx.deploymentId;
+    const entries: AuditInput[] = [];
+    const system = (event: string, payload: Record<string, unknown>, kind: ActorKind = 'system', actorId = 'engine'): void => {
+      entries.push({ ts: iso(now), actor: { kind, id: actorId }, event, deploymentId: id, payload });
+    };
+    if (ctx.analysis && ctx.analysis !== live.lastAnalysis) {
+      const record: StageRecord = { stage: ctx.analysis.stage, percent: ctx.analysis.percent, verdict: ctx.analysis.verdict, reason: ctx.analysis.reason };
+      live.view.stages = [...live.view.stages, record];
+      system('stage_analysed', { ...record, measurements: ctx.analysis.measurements });
+    }
+    live.lastAnalysis = ctx.analysis;
+    const changed = key !== live.lastState;
+    if (changed) {
+      const prev = live.lastState;
+      live.lastState = key;
+      if (key === '{"canary":"baking"}' && prev === '{"canary":"shifting"}') system('traffic_shifted', { stage: ctx.stage, percent: ctx.plan[ctx.stage] ?? 100 });
+      if (state === 'awaiting_approval') system('approval_requested', { expiresAt: iso(ctx.approvalExpiresAt) });
+      if (state === 'expired') system('expired', { reason: ctx.reason });
+      if (state === 'paused') system('paused', { stage: ctx.stage, reason: ctx.analysis?.verdict === 'Inconclusive' ? ctx.analysis.reason : 'operator' });
+      if (state === 'rolling_back') system('rollback_started', { stage: ctx.stage, percent: ctx.plan[ctx.stage] ?? 0, reason: ctx.reason });
+    }
+    const outcome = outcomeOf(state, ctx);
+    Object.assign(live.view, {
+      state,
+      stage: ctx.stage,
+      trafficPercent: state === 'canary' || state === 'paused' ? ctx.maxTraffic && (ctx.plan[ctx.stage] ?? 0) : state === 'promoted' ? 100 : 0,
+      samples: ctx.samples,
+      reason: ctx.reason,
+      decidedBy: ctx.decidedBy,
+      updatedAtMs: now,
+    });
+    if (outcome) {
+      live.view.outcome = outcome;
+      live.view.finishedAtMs = now;
+      const stopped = outcome === 'rolled_back' || outcome === 'failed' ? ctx.plan[ctx.stage] : undefined;
+      system('finished', { outcome, reason: ctx.reason, cycleMs: now - live.view.requestedAtMs, ...(stopped !== undefined ? { stoppedAtStage: stopped } : {}) });
+      this.deps.history.finish(live.view.request, outcome, iso(now), outcome === 'succeeded' ? undefined : ctx.reason || undefined, stopped);
+      this.live.delete(id);
+      this.finished.set(id, live.view);
+    } else if (changed) {
+      this.updateRow.run(key, JSON.stringify(live.actor.getPersistedSnapshot()), id);
+    }
+    if (entries.length) this.record(entries);
+    if (changed || entries.length) this.emit({ kind: 'changed', deployment: live.view });
+  }
+
+  /** When the engine next needs the clock to move for a deployment (a sample or a gate deadline). */
+  wakeAt(id: string): number | undefined {
+    const live = this.live.get(id);
+    if (!live) return undefined;
+    const s = live.actor.getSnapshot();
+    if (s.matches('awaiting_approval')) return s.context.approvalExpiresAt;
+    if (s.matches({ canary: 'baking' })) return s.context.nextSampleAt;
+    return undefined;
+  }
+
+  nextWake(): number | undefined {
+    let min: number | undefined;
+    for (const id of this.live.keys()) {
+      const t = this.wakeAt(id);
+      if (t !== undefined && (min === undefined || t < min)) min = t;
+    }
+    return min;
+  }
+
+  /** Delivers the clock to every deployment whose deadline has come. */
+  tick(): void {
+    const now = this.deps.clock.now();
+    const due = [...this.live.keys()].filter((id) => (this.wakeAt(id) ?? Infinity) <= now);
+    if (due.length === 0) return;
+    this.tx(() => {
+      for (const id of due) this.live.get(id)?.actor.send({ type: 'TICK', now });
+    });
+  }
+
+  private humanAction(id: string, by: string, event: string, payload: Record<string, unknown>, send: DeploymentEvent, allowed: (s: Snapshot) => boolean, what: string): DeploymentView {
+    const live = this.live.get(id);
+    if (!live) throw new ActionRefused(this.finished.has(id) ? `deployment "${id}" has finished` : `no deployment "${id}"`);
+    const now = this.deps.clock.now();
+    return this.tx(() => {
+      live.actor.send({ type: 'TICK', now });
+      if (!allowed(live.actor.getSnapshot())) throw new ActionRefused(`deployment "${id}" is ${live.view.state}: cannot ${what}`);
+      this.record([{ ts: iso(now), actor: { kind: 'human', id: by }, event, deploymentId: id, payload }]);
+      live.actor.send(send);
+      return live.view;
+    });
+  }
+
+  approve(id: string, by: string, reason?: string): DeploymentView {
+    const requester = this.get(id)?.request.requestedBy;
+    if (requester !== undefined && requester === by) throw new ActionRefused(`${by} requested "${id}" and cannot approve it`);
+    return this.humanAction(id, by, 'approved', reason ? { reason } : {}, { type: 'APPROVE', by, ...(reason ? { reason } : {}) }, (s) => s.matches('awaiting_approval'), 'approve');
+  }
+
+  reject(id: string, by: string, reason: string): DeploymentView {
+    if (!reason.trim()) throw new ActionRefused('a rejection needs a reason');
+    return this.humanAction(id, by, 'rejected', { reason }, { type: 'REJECT', by, reason }, (s) => s.matches('awaiting_approval'), 'reject');
+  }
+
+  withdraw(id: string, by: string): DeploymentView {
+    return this.humanAction(id, by, 'withdrawn', {}, { type: 'WITHDRAW', by }, (s) => s.matches('awaiting_approval') || s.matches('canary'), 'withdraw');
+  }
+
+  pause(id: string, by: string): DeploymentView {
+    return this.humanAction(id, by, 'pause_requested', {}, { type: 'PAUSE', by }, (s) => s.matches('canary') && !s.matches({ canary: 'paused' }), 'pause');
+  }
+
+  resume(id: string, by: string): DeploymentView {
+    return this.humanAction(id, by, 'resumed', {}, { type: 'RESUME', by }, (s) => s.matches({ canary: 'paused' }), 'resume');
+  }
+
+  promote(id: string, by: string): DeploymentView {
+    return this.humanAction(id, by, 'promoted_by_operator', {}, { type: 'PROMOTE', by }, (s) => s.matches({ canary: 'paused' }) || s.matches({ canary: 'baking' }), 'promote');
+  }
+
+  abort(id: string, by: string, reason: string): DeploymentView {
+    return this.humanAction(id, by, 'aborted', { reason }, { type: 'ABORT', by, reason }, (s) => s.matches('canary'), 'abort');
+  }
+}
+
+/** Runs a possibly asynchronous action; reports synchronously when it is synchronous. */
+function settle<T>(run: () => T | Promise<T>, ok: (value: T) => void, fail: (error: string) => void): void {
+  let result: T | Promise<T>;
+  try {
+    result = run();
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+    return;
+  }
+  if (result instanceof Promise) result.then(ok, (error: unknown) => fail(error instanceof Error ? error.message : String(error)));
+  else ok(result);
+}
