@@ -117,8 +117,16 @@ export class Engine {
     for (const entry of this.audit.append(entries)) this.emit({ kind: 'audit', entry });
   }
 
+  /** An error thrown while observing a transition; XState would swallow it, so the transaction rethrows it. */
+  private failure: unknown;
+
   private tx<T>(fn: () => T): T {
-    return this.deps.db.transaction(fn)();
+    return this.deps.db.transaction(() => {
+      this.failure = undefined;
+      const result = fn();
+      if (this.failure !== undefined) throw this.failure;
+      return result;
+    })();
   }
 
   get deployments(): DeploymentView[] {
@@ -191,6 +199,14 @@ export class Engine {
 
   /** Transitions become audit entries, persisted state and events for subscribers. */
   private observe(live: Live, snapshot: Snapshot): void {
+    try {
+      this.observeTransition(live, snapshot);
+    } catch (error) {
+      this.failure ??= error;
+    }
+  }
+
+  private observeTransition(live: Live, snapshot: Snapshot): void {
     const ctx = snapshot.context;
     const now = this.deps.clock.now();
     const state = lifecycle(snapshot);
@@ -239,6 +255,46 @@ export class Engine {
     }
     if (entries.length) this.record(entries);
     if (changed || entries.length) this.emit({ kind: 'changed', deployment: live.view });
+  }
+
+  /**
+   * Resumes every in-flight deployment from its persisted snapshot (after a restart). Deadlines are in the
+   * machine's context, so the next tick fires whatever came due while the process was down.
+   */
+  restore(): number {
+    const rows = this.deps.db
+      .prepare("SELECT id, request, assessment, machine FROM deployments WHERE outcome IS NULL AND machine IS NOT NULL")
+      .all() as Array<{ id: string; request: string; assessment: string; machine: string }>;
+    for (const row of rows) {
+      if (this.live.has(row.id)) continue;
+      const snapshot = JSON.parse(row.machine) as Snapshot;
+      const actor = createActor(this.machine, { snapshot, input: snapshot.context });
+      const request = JSON.parse(row.request) as DeploymentRequest;
+      const ctx = snapshot.context;
+      const view: DeploymentView = {
+        id: row.id,
+        request,
+        assessment: JSON.parse(row.assessment) as DeploymentView['assessment'],
+        state: lifecycle(snapshot),
+        plan: ctx.plan,
+        stage: ctx.stage,
+        trafficPercent: ctx.plan[ctx.stage] ?? 0,
+        samples: ctx.samples,
+        stages: [],
+        reason: ctx.reason,
+        decidedBy: ctx.decidedBy,
+        outcome: null,
+        requestedAtMs: Date.parse(request.requestedAt),
+        updatedAtMs: this.deps.clock.now(),
+        finishedAtMs: null,
+      };
+      const live: Live = { actor, view, lastState: stateKey(snapshot), lastAnalysis: ctx.analysis };
+      this.live.set(row.id, live);
+      this.record([{ ts: iso(this.deps.clock.now()), actor: { kind: 'system', id: 'engine' }, event: 'resumed_after_restart', deploymentId: row.id, payload: { state: live.lastState, stage: ctx.stage } }]);
+      actor.subscribe((s) => this.observe(live, s));
+      this.tx(() => actor.start());
+    }
+    return rows.length;
   }
 
   /** When the engine next needs the clock to move for a deployment (a sample or a gate deadline). */

@@ -125,7 +125,7 @@ export class VectorIndex {
   add(label: number, vector: readonly number[]): void {
     const capacity = this.index.getMaxElements();
     // Grow before the index is full: hnswlib throws on an insert past capacity.
-    if (this.index.getCurrentCount() >= capacity) this.index.resizeIndex(capacity * 2);
+    if (this.index.getCurrentCount() >= capacity) this.index.resizeIndex(Math.max(INITIAL_CAPACITY, capacity * 2));
     this.index.addPoint(vector as number[], label);
     this.remember(label, vector);
   }
