@@ -5,6 +5,7 @@ import { assessCommand } from './commands/assess.js';
 import { auditCommand } from './commands/audit.js';
 import { historyImportCommand } from './commands/history-import.js';
 import { similarCommand } from './commands/similar.js';
+import { simulateCommand } from './commands/simulate.js';
 import { processIo, UsageError } from './commands/io.js';
 import { joinDashValues } from './commands/argv.js';
 import { InputError } from './io/input-error.js';
@@ -16,6 +17,7 @@ const cli = meow(
     $ genops-tui history import FILE.ndjson [--catalog FILE] [--db FILE] [--json]
     $ genops-tui similar --request FILE|- [--k 10] [--exact] [--db FILE] [--json]
     $ genops-tui audit verify|tail|export [--n 20] [--db FILE] [--json]
+    $ genops-tui simulate [-n 500] [--seed 42] [--services 20] [--autonomy governed] [--quick|--full] [--db FILE] [--json|--md]
 
   Commands
     assess          Score a deployment request and decide: proceed, await approval or blocked
@@ -23,6 +25,8 @@ const cli = meow(
     similar         The most similar executed deployments in history (HNSW; --exact for exact search)
     audit verify    Recompute the hash chain; exit 1 naming the first bad seq
     audit tail      The last --n entries;  audit export: every entry
+    simulate        The paper's study on a seeded synthetic workload, through the real engine
+                    (--quick: 100 deployments, --full: 15,847, the paper's study size)
 
   Options
     --catalog FILE    Service catalog (JSON or YAML); saved in the database for later commands
@@ -47,7 +51,13 @@ const cli = meow(
       history: { type: 'string' },
       db: { type: 'string' },
       k: { type: 'number' },
-      n: { type: 'number' },
+      n: { type: 'number', shortFlag: 'n' },
+      seed: { type: 'number' },
+      services: { type: 'number' },
+      autonomy: { type: 'string' },
+      md: { type: 'boolean', default: false },
+      quick: { type: 'boolean', default: false },
+      full: { type: 'boolean', default: false },
       exact: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       color: { type: 'boolean', default: true },
@@ -69,6 +79,8 @@ function run(): number {
       return similarCommand(f, processIo);
     case 'audit':
       return auditCommand(sub, f, processIo);
+    case 'simulate':
+      return simulateCommand(f, processIo);
     case undefined:
       cli.showHelp(0);
       return 0;

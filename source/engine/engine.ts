@@ -13,7 +13,7 @@ import type { Db } from '../store/database.js';
 import type { HistoryStore } from '../store/history-store.js';
 import type { MetricSource, TrafficActions } from '../metrics/metric-source.js';
 import { NO_TRAFFIC_ACTIONS } from '../metrics/metric-source.js';
-import type { DeploymentContext, DeploymentEvent, DeploymentInput, RollbackInput, SampleInput, ShiftInput } from '../machines/deployment-machine.js';
+import type { DeploymentContext, DeploymentEvent, DeploymentInput, RollbackInput, SampleInput, ShiftInput, TakeSample } from '../machines/deployment-machine.js';
 import { deploymentMachine } from '../machines/deployment-machine.js';
 import type { Clock } from './clock.js';
 import type { DeploymentView, LifecycleState, StageRecord } from './deployment-view.js';
@@ -43,7 +43,11 @@ interface Live {
   actor: DeploymentActor;
   view: DeploymentView;
   lastState: string;
+  /** What was last persisted: the lifecycle state and stage, not every sample. */
+  lastPersisted: string;
   lastAnalysis: DeploymentContext['analysis'];
+  /** When this deployment next needs the clock (a sample or a gate deadline); Infinity when it waits for a person. */
+  wakeAt: number;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -55,6 +59,14 @@ function lifecycle(snapshot: Snapshot): LifecycleState {
 }
 
 const stateKey = (s: Snapshot): string => JSON.stringify(s.value);
+
+function wakeOf(s: Snapshot): number {
+  if (s.status !== 'active') return Infinity;
+  const v = s.value;
+  if (v === 'awaiting_approval') return s.context.approvalExpiresAt;
+  if (typeof v === 'object' && v.canary === 'baking') return s.context.nextSampleAt;
+  return Infinity;
+}
 
 function outcomeOf(state: LifecycleState, ctx: DeploymentContext): Outcome | null {
   switch (state) {
@@ -78,6 +90,12 @@ export class Engine {
 
   constructor(private readonly deps: EngineDeps) {
     this.audit = new AuditLog(deps.db);
+    this.transaction = deps.db.transaction((fn: () => unknown) => {
+      this.failure = undefined;
+      const result = fn();
+      if (this.failure !== undefined) throw this.failure;
+      return result;
+    });
     const traffic = deps.traffic ?? NO_TRAFFIC_ACTIONS;
     this.insertRow = deps.db.prepare(
       `INSERT INTO deployments (id, service_id, request, requested_at, state, assessment, decision, source)
@@ -90,11 +108,13 @@ export class Engine {
         shiftTraffic: fromCallback<DeploymentEvent, ShiftInput>(({ sendBack, input }) => {
           settle(() => traffic.shift(input.deploymentId, input.serviceId, input.percent), () => sendBack({ type: 'SHIFTED' }), (e) => sendBack({ type: 'SHIFT_FAILED', error: e }));
         }),
-        takeSample: fromCallback<DeploymentEvent, SampleInput>(({ sendBack, input }) => {
-          settle(
-            () => deps.metrics.sample({ deploymentId: input.deploymentId, serviceId: input.serviceId, stage: input.stage, trafficPercent: input.percent, index: input.index, at: input.at }),
-            (sample) => sendBack({ type: 'SAMPLED', sample: sample ?? { at: input.at } }),
-            (e) => sendBack({ type: 'SAMPLED', sample: { at: input.at, providerError: e } }),
+        sampler: fromCallback<TakeSample, SampleInput>(({ sendBack, receive, input }) => {
+          receive((ask) =>
+            settle(
+              () => deps.metrics.sample({ deploymentId: input.deploymentId, serviceId: input.serviceId, stage: ask.stage, trafficPercent: ask.percent, index: ask.index, at: ask.at }),
+              (sample) => sendBack({ type: 'SAMPLED', sample: sample ?? { at: ask.at } }),
+              (e) => sendBack({ type: 'SAMPLED', sample: { at: ask.at, providerError: e } }),
+            ),
           );
         }),
         rollback: fromCallback<DeploymentEvent, RollbackInput>(({ sendBack, input }) => {
@@ -120,13 +140,11 @@ export class Engine {
   /** An error thrown while observing a transition; XState would swallow it, so the transaction rethrows it. */
   private failure: unknown;
 
+  /** Made once (in the constructor): better-sqlite3 transaction wrappers are costly to create per call. */
+  private readonly transaction: (fn: () => unknown) => unknown;
+
   private tx<T>(fn: () => T): T {
-    return this.deps.db.transaction(() => {
-      this.failure = undefined;
-      const result = fn();
-      if (this.failure !== undefined) throw this.failure;
-      return result;
-    })();
+    return this.transaction(fn) as T;
   }
 
   get deployments(): DeploymentView[] {
@@ -189,7 +207,7 @@ export class Engine {
         updatedAtMs: now,
         finishedAtMs: null,
       };
-      const live: Live = { actor, view, lastState: '', lastAnalysis: null };
+      const live: Live = { actor, view, lastState: '', lastPersisted: '', lastAnalysis: null, wakeAt: Infinity };
       this.live.set(request.id, live);
       actor.subscribe((snapshot) => this.observe(live, snapshot));
       actor.start();
@@ -232,6 +250,7 @@ export class Engine {
       if (state === 'paused') system('paused', { stage: ctx.stage, reason: ctx.analysis?.verdict === 'Inconclusive' ? ctx.analysis.reason : 'operator' });
       if (state === 'rolling_back') system('rollback_started', { stage: ctx.stage, percent: ctx.plan[ctx.stage] ?? 0, reason: ctx.reason });
     }
+    live.wakeAt = wakeOf(snapshot);
     const outcome = outcomeOf(state, ctx);
     Object.assign(live.view, {
       state,
@@ -250,7 +269,9 @@ export class Engine {
       this.deps.history.finish(live.view.request, outcome, iso(now), outcome === 'succeeded' ? undefined : ctx.reason || undefined, stopped);
       this.live.delete(id);
       this.finished.set(id, live.view);
-    } else if (changed) {
+    } else if (`${state}|${ctx.stage}` !== live.lastPersisted) {
+      // A restart re-runs the current stage's sampling; lifecycle and stage changes are what must survive.
+      live.lastPersisted = `${state}|${ctx.stage}`;
       this.updateRow.run(key, JSON.stringify(live.actor.getPersistedSnapshot()), id);
     }
     if (entries.length) this.record(entries);
@@ -288,7 +309,7 @@ export class Engine {
         updatedAtMs: this.deps.clock.now(),
         finishedAtMs: null,
       };
-      const live: Live = { actor, view, lastState: stateKey(snapshot), lastAnalysis: ctx.analysis };
+      const live: Live = { actor, view, lastState: stateKey(snapshot), lastPersisted: '', lastAnalysis: ctx.analysis, wakeAt: wakeOf(snapshot) };
       this.live.set(row.id, live);
       this.record([{ ts: iso(this.deps.clock.now()), actor: { kind: 'system', id: 'engine' }, event: 'resumed_after_restart', deploymentId: row.id, payload: { state: live.lastState, stage: ctx.stage } }]);
       actor.subscribe((s) => this.observe(live, s));
@@ -299,30 +320,23 @@ export class Engine {
 
   /** When the engine next needs the clock to move for a deployment (a sample or a gate deadline). */
   wakeAt(id: string): number | undefined {
-    const live = this.live.get(id);
-    if (!live) return undefined;
-    const s = live.actor.getSnapshot();
-    if (s.matches('awaiting_approval')) return s.context.approvalExpiresAt;
-    if (s.matches({ canary: 'baking' })) return s.context.nextSampleAt;
-    return undefined;
+    const t = this.live.get(id)?.wakeAt;
+    return t === undefined || t === Infinity ? undefined : t;
   }
 
   nextWake(): number | undefined {
-    let min: number | undefined;
-    for (const id of this.live.keys()) {
-      const t = this.wakeAt(id);
-      if (t !== undefined && (min === undefined || t < min)) min = t;
-    }
-    return min;
+    let min = Infinity;
+    for (const live of this.live.values()) if (live.wakeAt < min) min = live.wakeAt;
+    return min === Infinity ? undefined : min;
   }
 
   /** Delivers the clock to every deployment whose deadline has come. */
   tick(): void {
     const now = this.deps.clock.now();
-    const due = [...this.live.keys()].filter((id) => (this.wakeAt(id) ?? Infinity) <= now);
+    const due = [...this.live.values()].filter((live) => live.wakeAt <= now);
     if (due.length === 0) return;
     this.tx(() => {
-      for (const id of due) this.live.get(id)?.actor.send({ type: 'TICK', now });
+      for (const live of due) live.actor.send({ type: 'TICK', now });
     });
   }
 

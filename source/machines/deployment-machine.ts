@@ -3,7 +3,7 @@
 // rolling_back → rolled_back. Time comes in as TICK events carrying the injected clock's `now`, and every
 // deadline lives in context, so a machine restored from a snapshot resumes with its deadlines intact.
 // I/O (traffic shifts, samples, rollback) happens only in invoked actors, which tests replace with provide().
-import { assign, fromCallback, setup } from 'xstate';
+import { assign, fromCallback, sendTo, setup } from 'xstate';
 import type { Action } from '../domain/autonomy.js';
 import type { AnalysisLimits, MetricSample, StageAnalysis } from '../domain/slo.js';
 import { analyseStage } from '../domain/slo.js';
@@ -58,7 +58,9 @@ export type DeploymentEvent =
 
 /** The actors' I/O; the engine provides real ones, tests fakes. */
 export interface ShiftInput { deploymentId: string; serviceId: string; percent: number }
-export interface SampleInput { deploymentId: string; serviceId: string; stage: number; percent: number; index: number; at: number }
+export interface SampleInput { deploymentId: string; serviceId: string }
+/** Sent to the sampler, which answers with SAMPLED. */
+export interface TakeSample { type: 'TAKE_SAMPLE'; stage: number; percent: number; index: number; at: number }
 export interface RollbackInput { deploymentId: string; serviceId: string; reason: string }
 
 const maxSamples = (c: DeploymentContext): number => Math.ceil(c.settings.bakeMs / c.settings.sampleIntervalMs) + c.settings.limits.minSamples + c.settings.limits.consecutiveErrorLimit + 1;
@@ -76,8 +78,9 @@ export const deploymentMachine = setup({
     shiftTraffic: fromCallback<DeploymentEvent, ShiftInput>(({ sendBack }) => {
       sendBack({ type: 'SHIFTED' });
     }),
-    takeSample: fromCallback<DeploymentEvent, SampleInput>(({ sendBack, input }) => {
-      sendBack({ type: 'SAMPLED', sample: { at: input.at, providerError: 'no metric source configured' } });
+    // One sampler per canary, asked for each sample: cheaper than an actor per sample.
+    sampler: fromCallback<TakeSample, SampleInput>(({ sendBack, receive }) => {
+      receive((ask) => sendBack({ type: 'SAMPLED', sample: { at: ask.at, providerError: 'no metric source configured' } }));
     }),
     rollback: fromCallback<DeploymentEvent, RollbackInput>(({ sendBack }) => {
       sendBack({ type: 'ROLLED_BACK' });
@@ -159,6 +162,7 @@ export const deploymentMachine = setup({
     expired: { type: 'final' },
     canary: {
       initial: 'shifting',
+      invoke: { id: 'sampler', src: 'sampler', input: ({ context }) => ({ deploymentId: context.deploymentId, serviceId: context.serviceId }) },
       on: {
         PAUSE: { target: '.paused' },
         ABORT: { actions: 'aborted', target: 'rolling_back' },
@@ -183,17 +187,7 @@ export const deploymentMachine = setup({
           },
         },
         sampling: {
-          invoke: {
-            src: 'takeSample',
-            input: ({ context }) => ({
-              deploymentId: context.deploymentId,
-              serviceId: context.serviceId,
-              stage: context.stage,
-              percent: percentOf(context),
-              index: context.samples.length,
-              at: context.now,
-            }),
-          },
+          entry: sendTo('sampler', ({ context }): TakeSample => ({ type: 'TAKE_SAMPLE', stage: context.stage, percent: percentOf(context), index: context.samples.length, at: context.now })),
           on: {
             SAMPLED: [
               { guard: 'failedFast', actions: ['recordSample', 'recordAnalysis'], target: '#deployment.rolling_back' },

@@ -34,15 +34,22 @@ const sha256 = (prev: Buffer, bytes: Buffer): Buffer => sha256Of(Buffer.concat([
 export class AuditLog {
   private readonly insert;
   private readonly headStmt;
+  /** Made once: creating a better-sqlite3 transaction wrapper per call is costly. */
+  private readonly appendTx;
 
   constructor(private readonly db: Db) {
     this.insert = db.prepare('INSERT INTO audit (seq, deployment_id, canonical, prev_hash, hash) VALUES (?, ?, ?, ?, ?)');
     this.headStmt = db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').raw(true);
+    this.appendTx = db.transaction((inputs: readonly AuditInput[]) => this.appendInTransaction(inputs));
   }
 
   /** Appends entries in one transaction, chained to the current head; returns them with seq and hash. */
   append(inputs: readonly AuditInput[]): AuditEntry[] {
-    return this.db.transaction(() => {
+    return this.appendTx.immediate(inputs);
+  }
+
+  private appendInTransaction(inputs: readonly AuditInput[]): AuditEntry[] {
+    {
       const head = this.headStmt.get() as [number, Buffer] | undefined;
       let seq = head ? head[0] : 0;
       let prev: Buffer = head ? head[1] : GENESIS;
@@ -57,7 +64,7 @@ export class AuditLog {
         prev = hash;
       }
       return out;
-    }).immediate();
+    }
   }
 
   /**
