@@ -6,6 +6,7 @@ import { auditCommand } from './commands/audit.js';
 import { historyImportCommand } from './commands/history-import.js';
 import { similarCommand } from './commands/similar.js';
 import { simulateCommand } from './commands/simulate.js';
+import { recordCommand } from './commands/record.js';
 import { processIo, UsageError } from './commands/io.js';
 import { joinDashValues } from './commands/argv.js';
 import { InputError } from './io/input-error.js';
@@ -16,7 +17,8 @@ const cli = meow(
     $ genops-tui assess --catalog FILE --request FILE|- [--config FILE] [--history FILE] [--db FILE] [--json]
     $ genops-tui history import FILE.ndjson [--catalog FILE] [--db FILE] [--json]
     $ genops-tui similar --request FILE|- [--k 10] [--exact] [--db FILE] [--json]
-    $ genops-tui audit verify|tail|export [--n 20] [--db FILE] [--json]
+    $ genops-tui audit verify|tail|export [-n 20] [--db FILE] [--json]
+    $ genops-tui record [-n 60] [--seed 1] [--services 8] [--out FILE] [--description TEXT]
     $ genops-tui simulate [-n 500] [--seed 42] [--services 20] [--autonomy governed] [--quick|--full] [--db FILE] [--json|--md]
 
   Commands
@@ -24,7 +26,8 @@ const cli = meow(
     history import  Import finished deployments (NDJSON); bad lines are reported and skipped
     similar         The most similar executed deployments in history (HNSW; --exact for exact search)
     audit verify    Recompute the hash chain; exit 1 naming the first bad seq
-    audit tail      The last --n entries;  audit export: every entry
+    audit tail      The last -n entries;  audit export: every entry
+    record          Run the simulator and write a replayable fixture (NDJSON)
     simulate        The paper's study on a seeded synthetic workload, through the real engine
                     (--quick: 100 deployments, --full: 15,847, the paper's study size)
 
@@ -51,11 +54,13 @@ const cli = meow(
       history: { type: 'string' },
       db: { type: 'string' },
       k: { type: 'number' },
-      n: { type: 'number', shortFlag: 'n' },
+      count: { type: 'number', shortFlag: 'n' },
       seed: { type: 'number' },
       services: { type: 'number' },
       autonomy: { type: 'string' },
       md: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      description: { type: 'string' },
       quick: { type: 'boolean', default: false },
       full: { type: 'boolean', default: false },
       exact: { type: 'boolean', default: false },
@@ -81,6 +86,8 @@ function run(): number {
       return auditCommand(sub, f, processIo);
     case 'simulate':
       return simulateCommand(f, processIo);
+    case 'record':
+      return recordCommand(f, processIo);
     case undefined:
       cli.showHelp(0);
       return 0;

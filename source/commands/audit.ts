@@ -13,7 +13,7 @@ export function auditLine(e: AuditEntry): string {
   return `${String(e.seq).padStart(6)}  ${e.ts}  ${`${e.actor.kind}:${sanitize(e.actor.id, 30)}`.padEnd(24)} ${sanitize(e.event, 30).padEnd(22)} ${sanitize(e.deploymentId ?? '-', 30).padEnd(20)} ${payload}`;
 }
 
-export function auditCommand(sub: string | undefined, flags: { db?: string; json: boolean; n?: number }, io: CommandIo): number {
+export function auditCommand(sub: string | undefined, flags: { db?: string; json: boolean; count?: number }, io: CommandIo): number {
   const db = openDatabase(dbPath(flags.db));
   try {
     const log = new AuditLog(db);
@@ -26,8 +26,8 @@ export function auditCommand(sub: string | undefined, flags: { db?: string; json
         return r.ok ? 0 : AUDIT_TAMPERED_EXIT;
       }
       case 'tail': {
-        const n = flags.n ?? 20;
-        if (!Number.isInteger(n) || n < 1) throw new UsageError('--n must be a positive integer');
+        const n = flags.count ?? 20;
+        if (!Number.isInteger(n) || n < 1) throw new UsageError('-n must be a positive integer');
         for (const e of log.tail(n)) io.out(flags.json ? JSON.stringify(e) : auditLine(e));
         return 0;
       }

@@ -11,7 +11,7 @@ import type { CommandIo } from './io.js';
 import { UsageError } from './io.js';
 
 export interface SimulateFlags {
-  n?: number;
+  count?: number;
   seed?: number;
   services?: number;
   autonomy?: string;
@@ -25,7 +25,7 @@ export interface SimulateFlags {
 export const FULL_STUDY = 15_847;
 
 export function simulateCommand(flags: SimulateFlags, io: CommandIo): number {
-  const count = flags.full ? FULL_STUDY : flags.quick ? 100 : (flags.n ?? 500);
+  const count = flags.full ? FULL_STUDY : flags.quick ? 100 : (flags.count ?? 500);
   const seed = flags.seed ?? 42;
   const services = flags.services ?? 20;
   const autonomy = (flags.autonomy ?? 'governed').toUpperCase();

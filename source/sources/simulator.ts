@@ -23,6 +23,8 @@ export interface SimulationOptions {
   autonomy: Autonomy;
   dbPath: string;
   onProgress?: (done: number, total: number) => void;
+  /** Wraps the simulated metric source (the fixture recorder keeps every sample). */
+  wrapMetrics?: (source: SimulatedMetricSource) => { sample: SimulatedMetricSource['sample'] };
   /** For tests of the checker: an engine that skips gates. */
   engineFactory?: (deps: ConstructorParameters<typeof Engine>[0]) => Engine;
 }
@@ -50,7 +52,8 @@ export function simulate(opts: SimulationOptions): SimulationRun {
   const first = workload.requests[0];
   const clock = new VirtualClock(first ? Date.parse(first.requestedAt) : 0);
   const startMs = clock.now();
-  const metrics = new SimulatedMetricSource({ seed: opts.seed, defects: workload.defects, providerErrorRate: WORKLOAD.providerErrorRate, gapRate: WORKLOAD.gapRate });
+  const simulated = new SimulatedMetricSource({ seed: opts.seed, defects: workload.defects, providerErrorRate: WORKLOAD.providerErrorRate, gapRate: WORKLOAD.gapRate });
+  const metrics = opts.wrapMetrics ? opts.wrapMetrics(simulated) : simulated;
   const assessor = new Assessor(catalog, config, history, featureEmbedder);
   const deps = { db, catalog, config, history, assessor, clock, metrics };
   const engine = opts.engineFactory ? opts.engineFactory(deps) : new Engine(deps);

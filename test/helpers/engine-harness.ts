@@ -13,12 +13,12 @@ import { HistoryStore } from '../../source/store/history-store.js';
 
 export const T0 = Date.parse('2026-11-18T10:00:00Z');
 
-export function harness(dir: string, name: string, services: Service[], config: Config, metrics: MetricSource) {
+export function harness(dir: string, name: string, services: Service[], config: Config, metrics: MetricSource, start = T0) {
   const path = join(dir, name);
   const db = openDatabase(path);
   const catalog = new CatalogIndex({ services });
   const history = new HistoryStore(db, catalog, featureEmbedder, `${path}.hnsw`);
-  const clock = new VirtualClock(T0);
+  const clock = new VirtualClock(start);
   const assessor = new Assessor(catalog, config, history, featureEmbedder);
   const engine = new Engine({ db, catalog, config, history, assessor, clock, metrics });
   /** Advances the virtual clock through every deadline up to `until`. */
