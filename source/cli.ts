@@ -7,6 +7,7 @@ import { historyImportCommand } from './commands/history-import.js';
 import { similarCommand } from './commands/similar.js';
 import { simulateCommand } from './commands/simulate.js';
 import { recordCommand } from './commands/record.js';
+import { consoleCommand } from './commands/console.js';
 import { processIo, UsageError } from './commands/io.js';
 import { joinDashValues } from './commands/argv.js';
 import { InputError } from './io/input-error.js';
@@ -14,6 +15,8 @@ import { InputError } from './io/input-error.js';
 const cli = meow(
   `
   Usage
+    $ genops-tui [--readonly] [--as NAME] [--speed 60] [--paused] [--no-color] [--ascii]
+    $ genops-tui replay FILE.ndjson [--speed 60] [--paused] [--db FILE] [--readonly] [--as NAME]
     $ genops-tui assess --catalog FILE --request FILE|- [--config FILE] [--history FILE] [--db FILE] [--json]
     $ genops-tui history import FILE.ndjson [--catalog FILE] [--db FILE] [--json]
     $ genops-tui similar --request FILE|- [--k 10] [--exact] [--db FILE] [--json]
@@ -22,6 +25,8 @@ const cli = meow(
     $ genops-tui simulate [-n 500] [--seed 42] [--services 20] [--autonomy governed] [--quick|--full] [--db FILE] [--json|--md]
 
   Commands
+    (none)          The operator console, replaying the bundled fixture (fixtures/replay-small.ndjson)
+    replay          The console replaying a recorded fixture; the database is data/replay.db, recreated
     assess          Score a deployment request and decide: proceed, await approval or blocked
     history import  Import finished deployments (NDJSON); bad lines are reported and skipped
     similar         The most similar executed deployments in history (HNSW; --exact for exact search)
@@ -40,6 +45,9 @@ const cli = meow(
     --json            Machine-readable output
     --no-color        No colour (NO_COLOR is honoured too)
     --ascii           ASCII bars and symbols only
+    --readonly        Console: watch only, nothing can be decided
+    --as NAME         Operator identity for approvals (default: the OS user)
+    --speed N         Replay speed, × real time (default 60); --paused starts paused
 
   Exit codes
     0 success; 1 audit verify found tampering; 2 bad input or usage (the message names file, line and field)
@@ -67,11 +75,15 @@ const cli = meow(
       json: { type: 'boolean', default: false },
       color: { type: 'boolean', default: true },
       ascii: { type: 'boolean', default: false },
+      speed: { type: 'number' },
+      paused: { type: 'boolean', default: false },
+      readonly: { type: 'boolean', default: false },
+      as: { type: 'string' },
     },
   },
 );
 
-function run(): number {
+async function run(): Promise<number> {
   const [command, sub, arg] = cli.input;
   const f = cli.flags;
   switch (command) {
@@ -89,15 +101,17 @@ function run(): number {
     case 'record':
       return recordCommand(f, processIo);
     case undefined:
-      cli.showHelp(0);
-      return 0;
+      return consoleCommand(undefined, f, processIo);
+    case 'replay':
+      if (!sub) throw new UsageError('replay needs a FILE.ndjson');
+      return consoleCommand(sub, f, processIo);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
 }
 
 try {
-  process.exitCode = run();
+  process.exitCode = await run();
 } catch (error) {
   if (error instanceof InputError) {
     processIo.err(`error: ${error.message}`);

@@ -5,8 +5,12 @@ import { join } from 'node:path';
 import { simulate } from '../sources/simulator.js';
 import { fixtureLines, RecordingMetricSource } from '../sources/fixture.js';
 import type { HumanAction, RecordedDecision } from '../sources/fixture.js';
+import type { SimulatedMetricSource } from '../metrics/simulated-source.js';
 import type { CommandIo } from './io.js';
 import { UsageError } from './io.js';
+
+/** Samples kept per stage for stages a recording never reached (bake / interval + minSamples, with defaults). */
+const PRESAMPLES = 6;
 
 export function recordCommand(flags: { count?: number; seed?: number; services?: number; out?: string; description?: string }, io: CommandIo): number {
   const count = flags.count ?? 60;
@@ -16,13 +20,17 @@ export function recordCommand(flags: { count?: number; seed?: number; services?:
   const dir = mkdtempSync(join(tmpdir(), 'genops-record-'));
   try {
     let recorder: RecordingMetricSource | undefined;
+    let source: SimulatedMetricSource | undefined;
     const run = simulate({
       seed,
       count,
       services,
       autonomy: 'GOVERNED',
       dbPath: join(dir, 'record.db'),
-      wrapMetrics: (source) => (recorder = new RecordingMetricSource(source)),
+      wrapMetrics: (simulated) => {
+        source = simulated;
+        return (recorder = new RecordingMetricSource(simulated));
+      },
     });
     const decisions: RecordedDecision[] = [];
     const actions: Record<string, HumanAction> = { approved: 'approve', rejected: 'reject', resumed: 'resume', aborted: 'abort' };
@@ -33,12 +41,24 @@ export function recordCommand(flags: { count?: number; seed?: number; services?:
       }
     }
     run.db.close();
+    // Samples for every stage a deployment could reach, even ones that never ran in this recording: an
+    // operator replaying it may approve what the recorded approver rejected, and then sees what the
+    // simulated service would have measured, not gaps.
+    const samples = recorder?.recorded ?? new Map();
+    for (const r of run.workload.requests) {
+      for (let stage = 0; stage < run.config.plans.cautious.length; stage++) {
+        const key = `${r.id}#${stage}`;
+        if (samples.has(key)) continue;
+        const percent = run.config.plans.cautious[stage] ?? 100;
+        samples.set(key, Array.from({ length: PRESAMPLES }, (_, index) => source?.sample({ deploymentId: r.id, serviceId: r.serviceId, stage, trafficPercent: percent, index, at: 0 }) ?? { at: 0 }));
+      }
+    }
     const text = fixtureLines({
       seed,
       description: flags.description ?? `simulator seed ${seed}: ${count} deployments over ${services} services`,
       services: run.workload.services.map(({ flakiness: _flakiness, ...s }) => s),
       requests: run.workload.requests,
-      samples: recorder?.recorded ?? new Map(),
+      samples,
       decisions,
     });
     if (flags.out) writeFileSync(flags.out, text);

@@ -1,6 +1,6 @@
 // What the console and tests see of a deployment: derived from the machine's snapshot, never stored apart.
 import type { Assessment } from '../domain/assess.js';
-import type { DeploymentRequest, Outcome } from '../domain/schemas.js';
+import type { DeploymentRequest, Outcome, Tier } from '../domain/schemas.js';
 import type { MetricSample, Verdict } from '../domain/slo.js';
 
 export type LifecycleState =
@@ -24,6 +24,7 @@ export interface StageRecord {
 export interface DeploymentView {
   id: string;
   request: DeploymentRequest;
+  tier: Tier;
   assessment: Assessment;
   state: LifecycleState;
   plan: number[];

@@ -193,6 +193,7 @@ export class Engine {
       const view: DeploymentView = {
         id: request.id,
         request,
+        tier: entry.service.tier,
         assessment,
         state: 'canary',
         plan: input.plan,
@@ -257,7 +258,7 @@ export class Engine {
       stage: ctx.stage,
       trafficPercent: state === 'canary' || state === 'paused' ? ctx.maxTraffic && (ctx.plan[ctx.stage] ?? 0) : state === 'promoted' ? 100 : 0,
       samples: ctx.samples,
-      reason: ctx.reason,
+      reason: ctx.reason || (state === 'blocked' ? live.view.assessment.decision.reasons.join('; ') : ''),
       decidedBy: ctx.decidedBy,
       updatedAtMs: now,
     });
@@ -295,6 +296,7 @@ export class Engine {
       const view: DeploymentView = {
         id: row.id,
         request,
+        tier: this.deps.catalog.get(request.serviceId)?.service.tier ?? 'medium',
         assessment: JSON.parse(row.assessment) as DeploymentView['assessment'],
         state: lifecycle(snapshot),
         plan: ctx.plan,

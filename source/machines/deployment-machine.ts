@@ -117,7 +117,11 @@ export const deploymentMachine = setup({
       return { analysis: { ...analysis, stage: context.stage, percent: percentOf(context) }, reason: analysis.reason };
     }),
     nextStage: assign({ stage: ({ context }) => context.stage + 1 }),
-    decide: assign(({ event }) => ('by' in event ? { decidedBy: event.by, reason: 'reason' in event && event.reason ? event.reason : event.type.toLowerCase() } : {})),
+    decide: assign(({ event }) => {
+      if (!('by' in event)) return {};
+      const done = event.type === 'APPROVE' ? 'approved' : event.type === 'REJECT' ? 'rejected' : 'withdrawn';
+      return { decidedBy: event.by, reason: 'reason' in event && event.reason ? `${done}: ${event.reason}` : done };
+    }),
     shiftFailed: assign(({ context, event }) => ({ reason: event.type === 'SHIFT_FAILED' ? `traffic shift to ${percentOf(context)}% failed: ${event.error}` : context.reason })),
     expire: assign({ reason: 'no decision before the approval gate expired', decidedBy: 'system' }),
     aborted: assign(({ context, event }) => (event.type === 'ABORT' ? { decidedBy: event.by, reason: `aborted by ${event.by} at ${percentOf(context)}%: ${event.reason}` } : {})),

@@ -1,0 +1,115 @@
+// `genops-tui` / `genops-tui replay FILE`: the operator console over a replayed fixture (live sources come
+// with the gate). Without a TTY it replays to the end and prints a plain summary instead.
+import { render } from 'ink';
+import { existsSync, rmSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Assessor } from '../domain/assess.js';
+import { CatalogIndex } from '../domain/catalog.js';
+import { featureEmbedder } from '../domain/embedding.js';
+import { sanitize } from '../domain/sanitize.js';
+import { VirtualClock } from '../engine/clock.js';
+import { Engine } from '../engine/engine.js';
+import { formatProblem, InputError } from '../io/input-error.js';
+import { readText } from '../io/read-document.js';
+import { loadConfig } from '../io/load.js';
+import { colourWanted } from '../report/paint.js';
+import { FixtureMetricSource, parseFixture } from '../sources/fixture.js';
+import { Replay } from '../sources/replay.js';
+import { openDatabase } from '../store/database.js';
+import { HistoryStore } from '../store/history-store.js';
+import { App } from '../ui/app.js';
+import { ConsoleModel } from '../ui/console-model.js';
+import type { CommandIo } from './io.js';
+import { UsageError } from './io.js';
+
+/** The bundled fixture, found beside the package whether run from source or from dist/. */
+export const DEFAULT_FIXTURE = join(dirname(fileURLToPath(import.meta.url)), ...(import.meta.url.includes('/dist/') ? ['..', '..', '..'] : ['..', '..']), 'fixtures', 'replay-small.ndjson');
+export const DEFAULT_REPLAY_DB = 'data/replay.db';
+
+export interface ConsoleFlags {
+  db?: string;
+  config?: string;
+  speed?: number;
+  paused: boolean;
+  readonly: boolean;
+  as?: string;
+  color: boolean;
+  ascii: boolean;
+}
+
+export interface ReplaySession {
+  model: ConsoleModel;
+  engine: Engine;
+  close(): void;
+  autonomy: string;
+  slo: { errorRate: number; p99Ms: number };
+}
+
+/** Opens a fresh database and an engine that replays `file`. */
+export function openReplay(file: string, flags: Pick<ConsoleFlags, 'db' | 'config' | 'speed' | 'paused'>, io: CommandIo): ReplaySession {
+  const fixture = parseFixture(file, readText(file));
+  for (const p of fixture.problems) io.err(`warning: skipped ${formatProblem(p)}`);
+  if (fixture.services.length === 0 || fixture.requests.length === 0) throw new InputError([{ file, field: '(file)', message: 'no services or no requests to replay' }]);
+  const path = flags.db ?? DEFAULT_REPLAY_DB;
+  if (flags.db && existsSync(flags.db)) throw new UsageError(`replay needs a fresh database, and ${flags.db} exists (the default ${DEFAULT_REPLAY_DB} is recreated each time)`);
+  if (!flags.db) for (const suffix of ['', '-wal', '-shm', '.hnsw']) rmSync(`${path}${suffix}`, { force: true });
+  const config = loadConfig(flags.config);
+  const db = openDatabase(path);
+  const catalog = new CatalogIndex({ services: fixture.services });
+  const history = new HistoryStore(db, catalog, featureEmbedder, `${path}.hnsw`);
+  const first = fixture.requests[0] as { requestedAt: string };
+  const clock = new VirtualClock(Date.parse(first.requestedAt) - 1000);
+  const assessor = new Assessor(catalog, config, history, featureEmbedder);
+  const engine = new Engine({ db, catalog, config, history, assessor, clock, metrics: new FixtureMetricSource(fixture.samples) });
+  const replay = new Replay(fixture, engine, clock);
+  const speed = flags.speed ?? 60;
+  if (!(speed > 0 && speed <= 10_000)) throw new UsageError('--speed must be a number above 0 and at most 10,000');
+  const model = new ConsoleModel(engine, { replay, clock }, { speed, paused: flags.paused });
+  return {
+    model,
+    engine,
+    autonomy: config.autonomy,
+    slo: { errorRate: config.slo.errorRate, p99Ms: config.slo.p99Ms },
+    close: () => {
+      history.index.persist();
+      db.close();
+    },
+  };
+}
+
+export async function consoleCommand(file: string | undefined, flags: ConsoleFlags, io: CommandIo): Promise<number> {
+  const session = openReplay(file ?? DEFAULT_FIXTURE, flags, io);
+  try {
+    if (!process.stdin.isTTY || !process.stdout.isTTY) {
+      plainSummary(session, io);
+      return 0;
+    }
+    const operator = flags.as ?? userInfo().username;
+    const theme = { color: colourWanted(process.stdout, !flags.color), ascii: flags.ascii };
+    const instance = render(
+      <App model={session.model} operator={operator} readonly={flags.readonly} theme={theme} autonomy={session.autonomy} slo={session.slo} autoplay />,
+      { exitOnCtrlC: true },
+    );
+    await instance.waitUntilExit();
+    return 0;
+  } finally {
+    session.close();
+  }
+}
+
+/** No TTY (piped, CI): replay to the end and print what happened. */
+function plainSummary(session: ReplaySession, io: CommandIo): void {
+  const source = session.model.source;
+  if (source) source.replay.advanceTo(source.replay.endMs + 30 * 86_400_000);
+  const ds = session.engine.deployments;
+  const count = (o: string): number => ds.filter((d) => d.outcome === o).length;
+  io.out(`genops-tui: no terminal, so no console; replayed ${ds.length} deployments instead.`);
+  io.out(`succeeded ${count('succeeded')}, rolled back ${count('rolled_back')}, failed ${count('failed')}, rejected ${count('rejected')}, expired ${count('expired')}, blocked ${count('blocked')}, in flight ${ds.filter((d) => !d.outcome).length}`);
+  for (const d of [...ds].sort((a, b) => b.requestedAtMs - a.requestedAtMs).slice(0, 10)) {
+    io.out(`  ${sanitize(d.id).padEnd(12)} ${sanitize(d.request.serviceId).padEnd(10)} ${d.assessment.level.padEnd(8)} ${(d.outcome ?? d.state).padEnd(11)} ${sanitize(d.reason, 80)}`);
+  }
+  const v = session.engine.audit.verify();
+  io.out(v.ok ? `audit trail intact: ${v.count} entries` : `audit trail TAMPERED at seq ${v.seq}`);
+}

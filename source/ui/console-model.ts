@@ -1,0 +1,94 @@
+// What the console shows and drives, outside React: the engine, the replay clock, the audit tail.
+// The engine's events are the only source of truth; the model only counts versions for re-rendering.
+import type { Engine } from '../engine/engine.js';
+import type { VirtualClock } from '../engine/clock.js';
+import type { AuditEntry } from '../store/audit-log.js';
+import type { Replay } from '../sources/replay.js';
+
+export interface ReplayControl {
+  replay: Replay;
+  clock: VirtualClock;
+}
+
+export const SPEEDS = [1, 2, 5, 10, 30, 60, 120, 300, 600] as const;
+const AUDIT_TAIL = 200;
+/** Nothing in flight and the next request further than this: jump to it instead of waiting. */
+const IDLE_JUMP_MS = 60_000;
+
+export class ConsoleModel {
+  version = 0;
+  readonly audit: AuditEntry[] = [];
+  paused: boolean;
+  speed: number;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    readonly engine: Engine,
+    readonly source: ReplayControl | undefined,
+    options: { speed: number; paused: boolean },
+  ) {
+    this.speed = options.speed;
+    this.paused = options.paused;
+    this.audit.push(...engine.audit.tail(AUDIT_TAIL));
+    engine.on((event) => {
+      if (event.kind === 'audit') {
+        this.audit.push(event.entry);
+        if (this.audit.length > AUDIT_TAIL) this.audit.splice(0, this.audit.length - AUDIT_TAIL);
+      }
+      this.changed();
+    });
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  changed(): void {
+    this.version += 1;
+    for (const l of this.listeners) l();
+  }
+
+  get mode(): 'live' | 'replay' {
+    return this.source ? 'replay' : 'live';
+  }
+
+  get now(): number {
+    return this.source ? this.source.clock.now() : Date.now();
+  }
+
+  /** Advances replay time by `wallMs` of real time at the current speed. */
+  advance(wallMs: number): void {
+    const s = this.source;
+    if (!s || this.paused) return;
+    let target = s.clock.now() + wallMs * this.speed;
+    const next = s.replay.nextEventAt();
+    if (next !== undefined && s.replay.idle() && next - s.clock.now() > IDLE_JUMP_MS) target = Math.max(target, next);
+    s.replay.advanceTo(target);
+    this.changed();
+  }
+
+  /** One step: straight to the next thing that happens. */
+  step(): void {
+    const s = this.source;
+    if (!s) return;
+    const next = s.replay.nextEventAt();
+    if (next !== undefined) s.replay.advanceTo(next);
+    this.changed();
+  }
+
+  togglePaused(): void {
+    this.paused = !this.paused;
+    this.changed();
+  }
+
+  faster(): void {
+    this.speed = SPEEDS.find((s) => s > this.speed) ?? this.speed;
+    this.changed();
+  }
+
+  slower(): void {
+    this.speed = [...SPEEDS].reverse().find((s) => s < this.speed) ?? this.speed;
+    this.changed();
+  }
+}

@@ -1,0 +1,71 @@
+import { Box, Text } from 'ink';
+import type { Dialog } from './ui-state.js';
+import { BINDINGS } from './keymap.js';
+import type { Theme } from './theme.js';
+import { sanitize } from '../domain/sanitize.js';
+
+function Frame(props: { title: string; theme: Theme; children: React.ReactNode; width: number }) {
+  return (
+    <Box flexDirection="column" borderStyle={props.theme.ascii ? 'classic' : 'double'} {...(props.theme.color ? { borderColor: 'yellow' } : {})} paddingX={1} width={props.width}>
+      <Text bold>{props.title}</Text>
+      {props.children}
+    </Box>
+  );
+}
+
+const choice = (label: string, on: boolean) => <Text inverse={on}>{` ${label} `}</Text>;
+
+export function DialogView(props: { dialog: Dialog; theme: Theme; width: number; readonly: boolean; subject?: string }) {
+  const { dialog: d, theme } = props;
+  const width = Math.min(props.width, 76);
+  switch (d.kind) {
+    case 'help':
+      return (
+        <Frame title="Keys (Esc or ? closes)" theme={theme} width={width}>
+          {BINDINGS.map((b) => (
+            <Text key={b.id} wrap="truncate">
+              {b.keys.padEnd(8)} {b.description}
+              {b.decides && props.readonly ? ' (read-only: disabled)' : ''}
+            </Text>
+          ))}
+        </Frame>
+      );
+    case 'filter':
+      return (
+        <Frame title="Filter (Enter applies, Esc clears)" theme={theme} width={width}>
+          <Text>/{sanitize(d.text)}{theme.ascii ? '_' : '▏'}</Text>
+        </Frame>
+      );
+    case 'confirmApprove':
+      return (
+        <Frame title={`Approve ${sanitize(d.id)}? ${props.subject ?? ''}`} theme={theme} width={width}>
+          <Text>This deployment is high risk. ←/→ or Tab to choose, Enter to confirm, Esc to cancel.</Text>
+          <Text>
+            {choice('Cancel', d.choice === 'cancel')} {choice('Approve', d.choice === 'approve')}
+          </Text>
+        </Frame>
+      );
+    case 'confirmAbort':
+      return (
+        <Frame title={`Abort ${sanitize(d.id)} and roll back?`} theme={theme} width={width}>
+          <Text>←/→ or Tab to choose, Enter to confirm, Esc to cancel.</Text>
+          <Text>
+            {choice('Cancel', d.choice === 'cancel')} {choice('Abort', d.choice === 'abort')}
+          </Text>
+        </Frame>
+      );
+    case 'rejectReason':
+      return (
+        <Frame title={`Reject ${sanitize(d.id)}: reason (Enter submits, Esc cancels)`} theme={theme} width={width}>
+          <Text>
+            {'> '}
+            {sanitize(d.text)}
+            {theme.ascii ? '_' : '▏'}
+          </Text>
+          {d.text.trim() === '' ? <Text dimColor>a reason is required</Text> : null}
+        </Frame>
+      );
+    default:
+      return null;
+  }
+}
