@@ -1,7 +1,7 @@
 // The operator console: panes over the engine's state, one key table for input, hints and help.
 import { Box, Text, useApp, useInput, useStdin, useStdout } from 'ink';
 import type { Key } from 'ink';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { ActionRefused } from '../engine/engine.js';
 import type { DeploymentView } from '../engine/deployment-view.js';
 import type { ConsoleModel } from './console-model.js';
@@ -24,8 +24,8 @@ export const MIN_COLUMNS = 60;
 export const MIN_ROWS = 16;
 
 /** Rows a dialog takes, border included. */
-function dialogHeight(kind: UiState['dialog']['kind']): number {
-  return kind === 'rejectReason' || kind === 'confirmApprove' || kind === 'confirmAbort' ? 5 : 3;
+export function dialogHeight(kind: UiState['dialog']['kind']): number {
+  return kind === 'filter' ? 4 : 6;
 }
 
 export interface AppProps {
@@ -38,6 +38,8 @@ export interface AppProps {
   /** Advance replay time on a timer (off in snapshot tests, which step by key). */
   autoplay: boolean;
   frameMs?: number;
+  /** Fixed terminal size (tests); otherwise the terminal's, following resizes. */
+  size?: { columns: number; rows: number };
 }
 
 export function App(props: AppProps) {
@@ -45,9 +47,16 @@ export function App(props: AppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const { isRawModeSupported } = useStdin();
-  const size = useTerminalSize(stdout);
+  const terminal = useTerminalSize(stdout);
+  const size = props.size ?? terminal;
   const version = useModelVersion(model, props.frameMs ?? 50);
-  const [ui, setUi] = useState<UiState>(INITIAL_UI);
+  const [ui, setUiState] = useState<UiState>(INITIAL_UI);
+  // Keys can arrive faster than renders: handlers read and write this ref, so each key sees the last one.
+  const uiRef = useRef<UiState>(ui);
+  const setUi = (fn: (u: UiState) => UiState): void => {
+    uiRef.current = fn(uiRef.current);
+    setUiState(uiRef.current);
+  };
 
   useEffect(() => {
     if (!props.autoplay || !model.source) return;
@@ -60,6 +69,8 @@ export function App(props: AppProps) {
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const rows = useMemo(() => visibleDeployments(all, ui.filter, ui.sort), [version, ui.filter, ui.sort, all.length]);
   const selected: DeploymentView | undefined = rows.find((d) => d.id === ui.selectedId) ?? rows[0];
+  /** The selection as the latest key left it (a render may not have happened since). */
+  const current = (): DeploymentView | undefined => rows.find((d) => d.id === uiRef.current.selectedId) ?? rows[0];
 
   const say = (text: string, error = false): void => setUi((u) => ({ ...u, message: { text, error } }));
   const attempt = (what: () => void, done: string): void => {
@@ -74,13 +85,13 @@ export function App(props: AppProps) {
 
   const move = (delta: number | 'top' | 'bottom'): void => {
     if (rows.length === 0) return;
-    const i = Math.max(0, rows.findIndex((d) => d.id === selected?.id));
+    const i = Math.max(0, rows.findIndex((d) => d.id === current()?.id));
     const next = delta === 'top' ? 0 : delta === 'bottom' ? rows.length - 1 : Math.min(rows.length - 1, Math.max(0, i + delta));
     setUi((u) => ({ ...u, selectedId: rows[next]?.id, message: undefined }));
   };
 
   const run = (id: CommandId): void => {
-    const d = selected;
+    const d = current();
     const decides = ['approve', 'reject', 'promote', 'abort'].includes(id) || (id === 'pause' && (d?.state === 'canary' || d?.state === 'paused'));
     if (decides && props.readonly) return say('read-only console: nothing can be decided here', true);
     switch (id) {
@@ -120,7 +131,7 @@ export function App(props: AppProps) {
   };
 
   const onDialogKey = (input: string, key: Key): void => {
-    const dlg = ui.dialog;
+    const dlg = uiRef.current.dialog;
     const close = (): void => setUi((u) => ({ ...u, dialog: { kind: 'none' } }));
     switch (dlg.kind) {
       case 'help':
@@ -129,8 +140,9 @@ export function App(props: AppProps) {
       case 'filter':
         if (key.escape) return setUi((u) => ({ ...u, filter: '', dialog: { kind: 'none' } }));
         if (key.return) return setUi((u) => ({ ...u, filter: dlg.text, dialog: { kind: 'none' }, selectedId: undefined }));
-        if (key.backspace || key.delete) return setUi((u) => ({ ...u, dialog: { kind: 'filter', text: dlg.text.slice(0, -1) } }));
-        if (input && !key.ctrl && !key.meta) setUi((u) => ({ ...u, dialog: { kind: 'filter', text: (dlg.text + input).slice(0, 60) } }));
+        // Keys can arrive faster than renders: edit the text the state holds now, not this render's copy.
+        if (key.backspace || key.delete) return setUi((u) => (u.dialog.kind === 'filter' ? { ...u, dialog: { kind: 'filter', text: u.dialog.text.slice(0, -1) } } : u));
+        if (input && !key.ctrl && !key.meta) setUi((u) => (u.dialog.kind === 'filter' ? { ...u, dialog: { kind: 'filter', text: (u.dialog.text + input).slice(0, 60) } } : u));
         return;
       case 'rejectReason':
         if (key.escape) return close();
@@ -139,8 +151,8 @@ export function App(props: AppProps) {
           close();
           return attempt(() => model.engine.reject(dlg.id, props.operator, dlg.text.trim()), `rejected ${dlg.id}`);
         }
-        if (key.backspace || key.delete) return setUi((u) => ({ ...u, dialog: { kind: 'rejectReason', id: dlg.id, text: dlg.text.slice(0, -1) } }));
-        if (input && !key.ctrl && !key.meta) setUi((u) => ({ ...u, dialog: { kind: 'rejectReason', id: dlg.id, text: (dlg.text + input).slice(0, 200) } }));
+        if (key.backspace || key.delete) return setUi((u) => (u.dialog.kind === 'rejectReason' ? { ...u, dialog: { ...u.dialog, text: u.dialog.text.slice(0, -1) } } : u));
+        if (input && !key.ctrl && !key.meta) setUi((u) => (u.dialog.kind === 'rejectReason' ? { ...u, dialog: { ...u.dialog, text: (u.dialog.text + input).slice(0, 200) } } : u));
         return;
       case 'confirmApprove':
       case 'confirmAbort': {
@@ -164,7 +176,7 @@ export function App(props: AppProps) {
 
   useInput(
     (input, key) => {
-      if (ui.dialog.kind !== 'none') return onDialogKey(input, key);
+      if (uiRef.current.dialog.kind !== 'none') return onDialogKey(input, key);
       const binding = commandFor(input, key);
       if (binding) run(binding.id);
     },

@@ -4,10 +4,18 @@ import { BINDINGS } from './keymap.js';
 import type { Theme } from './theme.js';
 import { sanitize } from '../domain/sanitize.js';
 
-function Frame(props: { title: string; theme: Theme; children: React.ReactNode; width: number }) {
+function Frame(props: { title: string; theme: Theme; children: React.ReactNode; width: number; height?: number }) {
   return (
-    <Box flexDirection="column" borderStyle={props.theme.ascii ? 'classic' : 'double'} {...(props.theme.color ? { borderColor: 'yellow' } : {})} paddingX={1} width={props.width}>
-      <Text bold>{props.title}</Text>
+    <Box
+      flexDirection="column"
+      borderStyle={props.theme.ascii ? 'classic' : 'double'}
+      {...(props.theme.color ? { borderColor: 'yellow' } : {})}
+      paddingX={1}
+      width={props.width}
+      {...(props.height ? { height: props.height } : {})}
+      flexShrink={0}
+    >
+      <Text bold wrap="truncate">{props.title}</Text>
       {props.children}
     </Box>
   );
@@ -32,14 +40,15 @@ export function DialogView(props: { dialog: Dialog; theme: Theme; width: number;
       );
     case 'filter':
       return (
-        <Frame title="Filter (Enter applies, Esc clears)" theme={theme} width={width}>
-          <Text>/{sanitize(d.text)}{theme.ascii ? '_' : '▏'}</Text>
+        <Frame title="Filter (Enter applies, Esc clears)" theme={theme} width={width} height={4}>
+          <Text wrap="truncate">/{sanitize(d.text)}{theme.ascii ? '_' : '▏'}</Text>
         </Frame>
       );
     case 'confirmApprove':
       return (
-        <Frame title={`Approve ${sanitize(d.id)}? ${props.subject ?? ''}`} theme={theme} width={width}>
-          <Text>This deployment is high risk. ←/→ or Tab to choose, Enter to confirm, Esc to cancel.</Text>
+        <Frame title={`Approve ${sanitize(d.id)}? ${props.subject ?? ''}`} theme={theme} width={width} height={6}>
+          <Text wrap="truncate">High risk: check the risk pane first.</Text>
+          <Text wrap="truncate">←/→ or Tab to choose, Enter to confirm, Esc to cancel.</Text>
           <Text>
             {choice('Cancel', d.choice === 'cancel')} {choice('Approve', d.choice === 'approve')}
           </Text>
@@ -47,8 +56,9 @@ export function DialogView(props: { dialog: Dialog; theme: Theme; width: number;
       );
     case 'confirmAbort':
       return (
-        <Frame title={`Abort ${sanitize(d.id)} and roll back?`} theme={theme} width={width}>
-          <Text>←/→ or Tab to choose, Enter to confirm, Esc to cancel.</Text>
+        <Frame title={`Abort ${sanitize(d.id)} and roll back?`} theme={theme} width={width} height={6}>
+          <Text wrap="truncate">Traffic returns to the current version.</Text>
+          <Text wrap="truncate">←/→ or Tab to choose, Enter to confirm, Esc to cancel.</Text>
           <Text>
             {choice('Cancel', d.choice === 'cancel')} {choice('Abort', d.choice === 'abort')}
           </Text>
@@ -56,13 +66,13 @@ export function DialogView(props: { dialog: Dialog; theme: Theme; width: number;
       );
     case 'rejectReason':
       return (
-        <Frame title={`Reject ${sanitize(d.id)}: reason (Enter submits, Esc cancels)`} theme={theme} width={width}>
-          <Text>
+        <Frame title={`Reject ${sanitize(d.id)}: reason (Enter submits, Esc cancels)`} theme={theme} width={width} height={6}>
+          <Text wrap="truncate">
             {'> '}
             {sanitize(d.text)}
             {theme.ascii ? '_' : '▏'}
           </Text>
-          {d.text.trim() === '' ? <Text dimColor>a reason is required</Text> : null}
+          <Text dimColor>{d.text.trim() === '' ? 'a reason is required' : ' '}</Text>
         </Frame>
       );
     default:
