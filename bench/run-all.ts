@@ -3,12 +3,14 @@ import { runAssessBench } from './assess.bench.js';
 import { runAuditBench } from './audit.bench.js';
 import { runHnswBench } from './hnsw.bench.js';
 import { runSimulateBench } from './simulate.bench.js';
+import { runConsoleBench } from './console.bench.js';
 
 const benches: Record<string, () => void | Promise<void>> = {
   assess: runAssessBench,
   audit: runAuditBench,
   hnsw: runHnswBench,
   simulate: runSimulateBench,
+  console: runConsoleBench,
 };
 
 const wanted = process.argv.slice(2);

@@ -66,8 +66,11 @@ export function App(props: AppProps) {
   }, [model, props.autoplay]);
 
   const all = model.engine.deployments;
+  // Re-sorting 10,000 rows on every engine event costs milliseconds: only a new deployment changes the age
+  // order, while state order and state filters also follow each event.
+  const volatile = ui.sort === 'state' || ui.sort === 'risk' || ui.filter !== '';
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  const rows = useMemo(() => visibleDeployments(all, ui.filter, ui.sort), [version, ui.filter, ui.sort, all.length]);
+  const rows = useMemo(() => visibleDeployments(all, ui.filter, ui.sort), [volatile ? version : 0, ui.filter, ui.sort, all.length]);
   const selected: DeploymentView | undefined = rows.find((d) => d.id === ui.selectedId) ?? rows[0];
   /** The selection as the latest key left it (a render may not have happened since). */
   const current = (): DeploymentView | undefined => rows.find((d) => d.id === uiRef.current.selectedId) ?? rows[0];
