@@ -8,6 +8,9 @@ import { similarCommand } from './commands/similar.js';
 import { simulateCommand } from './commands/simulate.js';
 import { recordCommand } from './commands/record.js';
 import { consoleCommand } from './commands/console.js';
+import { gateCommand } from './commands/gate.js';
+import { engineCommand } from './commands/engine-command.js';
+import { decideCommand } from './commands/decide.js';
 import { processIo, UsageError } from './commands/io.js';
 import { joinDashValues } from './commands/argv.js';
 import { InputError } from './io/input-error.js';
@@ -16,22 +19,32 @@ const cli = meow(
   `
   Usage
     $ genops-tui [--readonly] [--as NAME] [--speed 60] [--paused] [--no-color] [--ascii]
+    $ genops-tui --live [--db F] [--config F] [--catalog F] [--as NAME] [--readonly]
     $ genops-tui replay FILE.ndjson [--speed 60] [--paused] [--db FILE] [--readonly] [--as NAME]
     $ genops-tui assess --catalog FILE --request FILE|- [--config FILE] [--history FILE] [--db FILE] [--json]
     $ genops-tui history import FILE.ndjson [--catalog FILE] [--db FILE] [--json]
     $ genops-tui similar --request FILE|- [--k 10] [--exact] [--db FILE] [--json]
     $ genops-tui audit verify|tail|export [-n 20] [--db FILE] [--json]
+    $ genops-tui gate --service S --version V [--lines N --files N --migration --config-change --hotfix
+                      --summary TEXT --requested-by ID --id ID] [--request F|-] [--wait 30m | --no-wait] [--db F] [--json]
+    $ genops-tui engine [--db F] [--config F] [--catalog F]
+    $ genops-tui approve ID [--as NAME] [--reason TEXT] [--db F]
+    $ genops-tui reject ID --reason TEXT [--as NAME] [--db F]
     $ genops-tui record [-n 60] [--seed 1] [--services 8] [--out FILE] [--description TEXT]
     $ genops-tui simulate [-n 500] [--seed 42] [--services 20] [--autonomy governed] [--quick|--full] [--db FILE] [--json|--md]
 
   Commands
-    (none)          The operator console, replaying the bundled fixture (fixtures/replay-small.ndjson)
+    (none)          The operator console, replaying the bundled fixture (fixtures/replay-small.ndjson);
+                    with --live it runs the engine itself over the database, for gates to submit to
     replay          The console replaying a recorded fixture; the database is data/replay.db, recreated
     assess          Score a deployment request and decide: proceed, await approval or blocked
     history import  Import finished deployments (NDJSON); bad lines are reported and skipped
     similar         The most similar executed deployments in history (HNSW; --exact for exact search)
     audit verify    Recompute the hash chain; exit 1 naming the first bad seq
     audit tail      The last -n entries;  audit export: every entry
+    gate            CI: submit a request, wait for the outcome, exit with its code (see Exit codes)
+    engine          The headless engine: runs submitted requests, one log line per event
+    approve/reject  Decide a gated deployment through the running engine (same rules as the console)
     record          Run the simulator and write a replayable fixture (NDJSON)
     simulate        The paper's study on a seeded synthetic workload, through the real engine
                     (--quick: 100 deployments, --full: 15,847, the paper's study size)
@@ -50,7 +63,10 @@ const cli = meow(
     --speed N         Replay speed, × real time (default 60); --paused starts paused
 
   Exit codes
-    0 success; 1 audit verify found tampering; 2 bad input or usage (the message names file, line and field)
+    0 success; 1 audit verify found tampering, or approve/reject refused; 2 bad input or usage (the message
+    names file, line and field); 3 no engine running (gate, approve, reject) or another engine holds the lease
+    gate: 0 promoted, 4 timed out (withdrawn), 10 rejected, 11 expired, 12 blocked, 13 rolled back,
+          14 failed after reaching 100%, 15 withdrawn by Ctrl-C / CI cancel
 `,
   {
     importMeta: import.meta,
@@ -76,8 +92,21 @@ const cli = meow(
       color: { type: 'boolean', default: true },
       ascii: { type: 'boolean', default: false },
       speed: { type: 'number' },
+      service: { type: 'string' },
+      version: { type: 'string' },
+      lines: { type: 'number' },
+      files: { type: 'number' },
+      migration: { type: 'boolean', default: false },
+      configChange: { type: 'boolean', default: false },
+      hotfix: { type: 'boolean', default: false },
+      summary: { type: 'string' },
+      requestedBy: { type: 'string' },
+      id: { type: 'string' },
+      wait: { type: 'string' },
+      reason: { type: 'string' },
       paused: { type: 'boolean', default: false },
       readonly: { type: 'boolean', default: false },
+      live: { type: 'boolean', default: false },
       as: { type: 'string' },
     },
   },
@@ -100,6 +129,18 @@ async function run(): Promise<number> {
       return simulateCommand(f, processIo);
     case 'record':
       return recordCommand(f, processIo);
+    case 'gate': {
+      // meow reads --no-wait as wait=false.
+      const wait = f.wait as string | false | undefined;
+      const { wait: _wait, ...rest } = f;
+      return gateCommand({ ...rest, noWait: wait === false, ...(typeof wait === 'string' ? { wait } : {}) }, processIo);
+    }
+    case 'engine':
+      return engineCommand(f, processIo);
+    case 'approve':
+      return decideCommand('approve', sub, f, processIo);
+    case 'reject':
+      return decideCommand('reject', sub, f, processIo);
     case undefined:
       return consoleCommand(undefined, f, processIo);
     case 'replay':

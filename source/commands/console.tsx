@@ -23,6 +23,8 @@ import { App } from '../ui/app.js';
 import { ConsoleModel } from '../ui/console-model.js';
 import type { CommandIo } from './io.js';
 import { UsageError } from './io.js';
+import { openLiveEngine } from './live-engine.js';
+import { EngineBusy } from '../engine/live-runner.js';
 
 /** The bundled fixture, found beside the package whether run from source or from dist/. */
 export const DEFAULT_FIXTURE = join(dirname(fileURLToPath(import.meta.url)), ...(import.meta.url.includes('/dist/') ? ['..', '..', '..'] : ['..', '..']), 'fixtures', 'replay-small.ndjson');
@@ -79,10 +81,39 @@ export function openReplay(file: string, flags: Pick<ConsoleFlags, 'db' | 'confi
   };
 }
 
-export async function consoleCommand(file: string | undefined, flags: ConsoleFlags, io: CommandIo): Promise<number> {
-  const session = openReplay(file ?? DEFAULT_FIXTURE, flags, io);
+/** Live: this console is the engine (it takes the lease), with the real clock. */
+function openLive(flags: ConsoleFlags & { catalog?: string }, io: CommandIo): ReplaySession {
+  const live = openLiveEngine(flags, () => undefined);
+  try {
+    live.runner.start();
+  } catch (error) {
+    live.ctx.close();
+    if (error instanceof EngineBusy) throw new UsageError(`${error.message}; stop it or use its database with approve/reject`);
+    throw error;
+  }
+  if (live.usesSimulatedMetrics) io.err('note: no live.metricsCommand configured: canaries read the simulated healthy metric source');
+  const model = new ConsoleModel(live.engine, undefined, { speed: 1, paused: false });
+  return {
+    model,
+    engine: live.engine,
+    autonomy: live.config.autonomy,
+    slo: { errorRate: live.config.slo.errorRate, p99Ms: live.config.slo.p99Ms },
+    close: () => {
+      live.runner.stop();
+      live.ctx.history.index.persist();
+      live.ctx.close();
+    },
+  };
+}
+
+export async function consoleCommand(file: string | undefined, flags: ConsoleFlags & { live?: boolean; catalog?: string }, io: CommandIo): Promise<number> {
+  const session = flags.live ? openLive(flags, io) : openReplay(file ?? DEFAULT_FIXTURE, flags, io);
   try {
     if (!process.stdin.isTTY || !process.stdout.isTTY) {
+      if (flags.live) {
+        io.err('error: the live console needs a terminal; run `genops-tui engine` for a headless engine');
+        return 2;
+      }
       plainSummary(session, io);
       return 0;
     }

@@ -149,6 +149,19 @@ export const configSchema = z.strictObject({
     })
     .default({ bakeSeconds: 120, sampleIntervalSeconds: 30, minSamples: 3, failureLimit: 0, consecutiveErrorLimit: 4 }),
   approval: z.strictObject({ expiresAfterMinutes: positiveInt.default(240) }).default({ expiresAfterMinutes: 240 }),
+  /**
+   * Live mode: commands run as argv (never through a shell) at each traffic shift, at rollback, and to take a
+   * metric sample. Placeholders in any argument: {deployment} {service} {version} {percent} {stage} {reason}.
+   */
+  live: z
+    .strictObject({
+      shiftCommand: z.array(z.string().min(1)).min(1).optional(),
+      rollbackCommand: z.array(z.string().min(1)).min(1).optional(),
+      metricsCommand: z.array(z.string().min(1)).min(1).optional(),
+      commandTimeoutSeconds: z.number().positive().default(30),
+      pollMs: z.number().int().min(5).max(5_000).default(50),
+    })
+    .default({ commandTimeoutSeconds: 30, pollMs: 50 }),
   /** Dates (YYYY-MM-DD, in the service's time zone) on which timing risk is 1.0. */
   holidays: z.array(z.iso.date()).default([]),
   policies: z

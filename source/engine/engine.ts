@@ -141,10 +141,12 @@ export class Engine {
   private failure: unknown;
 
   /** Made once (in the constructor): better-sqlite3 transaction wrappers are costly to create per call. */
-  private readonly transaction: (fn: () => unknown) => unknown;
+  private readonly transaction: ReturnType<Db['transaction']>;
 
+  /** BEGIN IMMEDIATE: other processes (gates, consoles) write the same file, and a deferred transaction
+   * that reads first would fail at once with SQLITE_BUSY instead of waiting its turn. */
   private tx<T>(fn: () => T): T {
-    return this.transaction(fn) as T;
+    return this.transaction.immediate(fn) as T;
   }
 
   get deployments(): DeploymentView[] {
@@ -273,7 +275,7 @@ export class Engine {
     } else if (`${state}|${ctx.stage}` !== live.lastPersisted) {
       // A restart re-runs the current stage's sampling; lifecycle and stage changes are what must survive.
       live.lastPersisted = `${state}|${ctx.stage}`;
-      this.updateRow.run(key, JSON.stringify(live.actor.getPersistedSnapshot()), id);
+      this.updateRow.run(state === 'canary' || state === 'paused' ? `${state} ${ctx.plan[ctx.stage] ?? 100}%` : state, JSON.stringify(live.actor.getPersistedSnapshot()), id);
     }
     if (entries.length) this.record(entries);
     if (changed || entries.length) this.emit({ kind: 'changed', deployment: live.view });

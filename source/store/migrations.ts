@@ -68,4 +68,36 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
   CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
   `,
+  // 2: live mode: requests submitted by CI gates, operator actions from other processes, the engine lease.
+  `
+  CREATE TABLE submissions (
+    id TEXT PRIMARY KEY,
+    request TEXT NOT NULL,
+    submitted_at INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'refused')),
+    error TEXT
+  ) STRICT;
+  CREATE INDEX submissions_pending ON submissions(status, submitted_at);
+
+  CREATE TABLE operator_actions (
+    id INTEGER PRIMARY KEY,
+    deployment_id TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('approve', 'reject', 'withdraw', 'pause', 'resume', 'promote', 'abort')),
+    actor TEXT NOT NULL,
+    reason TEXT,
+    requested_at INTEGER NOT NULL,
+    done_at INTEGER,
+    result TEXT,
+    error TEXT
+  ) STRICT;
+  CREATE INDEX operator_actions_pending ON operator_actions(done_at, id);
+
+  CREATE TABLE leases (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];

@@ -1,0 +1,42 @@
+// Opens an engine for live mode over a database: stored catalog, configuration, command or simulated
+// metrics, command traffic actions, the lease and the submission queue.
+import { Assessor } from '../domain/assess.js';
+import { featureEmbedder } from '../domain/embedding.js';
+import type { Config } from '../domain/config.js';
+import { systemClock } from '../engine/clock.js';
+import type { Clock } from '../engine/clock.js';
+import { Engine } from '../engine/engine.js';
+import { LiveRunner } from '../engine/live-runner.js';
+import { loadConfig } from '../io/load.js';
+import { CommandMetricSource, CommandTrafficActions } from '../metrics/command-actions.js';
+import { SimulatedMetricSource } from '../metrics/simulated-source.js';
+import { Lease } from '../store/lease.js';
+import { Submissions } from '../store/submissions.js';
+import type { StoreContext } from './context.js';
+import { openStoreContext } from './context.js';
+
+export interface LiveEngine {
+  ctx: StoreContext;
+  config: Config;
+  engine: Engine;
+  runner: LiveRunner;
+  usesSimulatedMetrics: boolean;
+}
+
+export function openLiveEngine(flags: { db?: string; catalog?: string; config?: string }, log: (line: string) => void, clock: Clock = systemClock): LiveEngine {
+  const config = loadConfig(flags.config);
+  const ctx = openStoreContext(flags);
+  // Commands need the version of the deployment they act for; the engine (made below) knows it.
+  let engineRef: Engine | undefined;
+  const versionOf = (id: string): string => engineRef?.get(id)?.request.version ?? '';
+  const live = config.live;
+  const usesSimulatedMetrics = !live.metricsCommand;
+  const metrics = live.metricsCommand
+    ? new CommandMetricSource(live.metricsCommand, live.commandTimeoutSeconds * 1000, versionOf)
+    : new SimulatedMetricSource({ seed: 1, defects: new Map(), providerErrorRate: 0, gapRate: 0 });
+  const assessor = new Assessor(ctx.catalog, config, ctx.history, featureEmbedder);
+  const engine = new Engine({ db: ctx.db, catalog: ctx.catalog, config, history: ctx.history, assessor, clock, metrics, traffic: new CommandTrafficActions(live, versionOf) });
+  engineRef = engine;
+  const runner = new LiveRunner({ engine, submissions: new Submissions(ctx.db), lease: new Lease(ctx.db), clock, pollMs: live.pollMs, log });
+  return { ctx, config, engine, runner, usesSimulatedMetrics };
+}
