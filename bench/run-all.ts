@@ -4,6 +4,7 @@ import { runAuditBench } from './audit.bench.js';
 import { runHnswBench } from './hnsw.bench.js';
 import { runSimulateBench } from './simulate.bench.js';
 import { runConsoleBench } from './console.bench.js';
+import { runGateBench } from './gate.bench.js';
 
 const benches: Record<string, () => void | Promise<void>> = {
   assess: runAssessBench,
@@ -11,6 +12,7 @@ const benches: Record<string, () => void | Promise<void>> = {
   hnsw: runHnswBench,
   simulate: runSimulateBench,
   console: runConsoleBench,
+  gate: runGateBench,
 };
 
 const wanted = process.argv.slice(2);

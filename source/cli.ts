@@ -1,17 +1,20 @@
 #!/usr/bin/env node
 // genops-tui: subcommands → one function each. Exit codes: 0 success, 2 bad input or usage (SPEC.md).
 import meow from 'meow';
-import { assessCommand } from './commands/assess.js';
-import { auditCommand } from './commands/audit.js';
-import { historyImportCommand } from './commands/history-import.js';
-import { similarCommand } from './commands/similar.js';
-import { simulateCommand } from './commands/simulate.js';
-import { recordCommand } from './commands/record.js';
-import { consoleCommand } from './commands/console.js';
-import { gateCommand } from './commands/gate.js';
-import { engineCommand } from './commands/engine-command.js';
-import { decideCommand } from './commands/decide.js';
 import { processIo, UsageError } from './commands/io.js';
+// Commands load on demand: `gate` should not pay for the console's React and Ink at start-up.
+const load = {
+  assess: () => import('./commands/assess.js'),
+  audit: () => import('./commands/audit.js'),
+  history: () => import('./commands/history-import.js'),
+  similar: () => import('./commands/similar.js'),
+  simulate: () => import('./commands/simulate.js'),
+  record: () => import('./commands/record.js'),
+  console: () => import('./commands/console.js'),
+  gate: () => import('./commands/gate.js'),
+  engine: () => import('./commands/engine-command.js'),
+  decide: () => import('./commands/decide.js'),
+};
 import { joinDashValues } from './commands/argv.js';
 import { InputError } from './io/input-error.js';
 
@@ -117,35 +120,35 @@ async function run(): Promise<number> {
   const f = cli.flags;
   switch (command) {
     case 'assess':
-      return assessCommand(f, processIo);
+      return (await load.assess()).assessCommand(f, processIo);
     case 'history':
       if (sub !== 'import') throw new UsageError('history needs a subcommand: import FILE.ndjson');
-      return historyImportCommand(arg, f, processIo);
+      return (await load.history()).historyImportCommand(arg, f, processIo);
     case 'similar':
-      return similarCommand(f, processIo);
+      return (await load.similar()).similarCommand(f, processIo);
     case 'audit':
-      return auditCommand(sub, f, processIo);
+      return (await load.audit()).auditCommand(sub, f, processIo);
     case 'simulate':
-      return simulateCommand(f, processIo);
+      return (await load.simulate()).simulateCommand(f, processIo);
     case 'record':
-      return recordCommand(f, processIo);
+      return (await load.record()).recordCommand(f, processIo);
     case 'gate': {
       // meow reads --no-wait as wait=false.
       const wait = f.wait as string | false | undefined;
       const { wait: _wait, ...rest } = f;
-      return gateCommand({ ...rest, noWait: wait === false, ...(typeof wait === 'string' ? { wait } : {}) }, processIo);
+      return (await load.gate()).gateCommand({ ...rest, noWait: wait === false, ...(typeof wait === 'string' ? { wait } : {}) }, processIo);
     }
     case 'engine':
-      return engineCommand(f, processIo);
+      return (await load.engine()).engineCommand(f, processIo);
     case 'approve':
-      return decideCommand('approve', sub, f, processIo);
+      return (await load.decide()).decideCommand('approve', sub, f, processIo);
     case 'reject':
-      return decideCommand('reject', sub, f, processIo);
+      return (await load.decide()).decideCommand('reject', sub, f, processIo);
     case undefined:
-      return consoleCommand(undefined, f, processIo);
+      return (await load.console()).consoleCommand(undefined, f, processIo);
     case 'replay':
       if (!sub) throw new UsageError('replay needs a FILE.ndjson');
-      return consoleCommand(sub, f, processIo);
+      return (await load.console()).consoleCommand(sub, f, processIo);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
