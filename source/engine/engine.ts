@@ -4,6 +4,7 @@
 import { createActor, fromCallback } from 'xstate';
 import type { Actor, SnapshotFrom } from 'xstate';
 import type { Assessor } from '../domain/assess.js';
+import type { SyncAdvisor } from '../domain/advisor.js';
 import type { CatalogIndex } from '../domain/catalog.js';
 import type { Config } from '../domain/config.js';
 import type { DeploymentRequest, Outcome } from '../domain/schemas.js';
@@ -31,6 +32,8 @@ export interface EngineDeps {
   clock: Clock;
   metrics: MetricSource;
   traffic?: TrafficActions;
+  /** The AI actor; the built-in one by default. Its answers are checked, and governance decides. */
+  advisor?: SyncAdvisor;
 }
 
 /** Refusals of an operator action, in words the operator can act on. */
@@ -164,7 +167,7 @@ export class Engine {
       const entry = this.deps.catalog.get(request.serviceId);
       if (!entry) throw new ActionRefused(`unknown service "${request.serviceId}"`);
       const now = this.deps.clock.now();
-      const assessment = this.deps.assessor.assess(request);
+      const assessment = this.deps.assessor.assess(request, this.deps.advisor);
       const { config } = this.deps;
       this.insertRow.run({
         id: request.id,

@@ -2,7 +2,8 @@
 // as a discrete-event simulation: request arrivals, human answers and the engine's own deadlines.
 import { Assessor } from '../domain/assess.js';
 import { CatalogIndex } from '../domain/catalog.js';
-import type { Autonomy, Config } from '../domain/config.js';
+import type { Autonomy, Config, ConfigInput } from '../domain/config.js';
+import type { SyncAdvisor } from '../domain/advisor.js';
 import { configSchema } from '../domain/config.js';
 import { featureEmbedder } from '../domain/embedding.js';
 import { VirtualClock } from '../engine/clock.js';
@@ -25,6 +26,14 @@ export interface SimulationOptions {
   onProgress?: (done: number, total: number) => void;
   /** Wraps the simulated metric source (the fixture recorder keeps every sample). */
   wrapMetrics?: (source: SimulatedMetricSource) => { sample: SimulatedMetricSource['sample'] };
+  /** Configuration beyond autonomy (freeze windows, thresholds…), validated like a config file. */
+  config?: ConfigInput;
+  /** The AI actor (tests use a hostile one). */
+  advisor?: SyncAdvisor;
+  /** Approvers who never answer: every gate expires. */
+  silentApprovers?: boolean;
+  /** Start of the workload (tests move it across DST changes and freeze windows). */
+  startMs?: number;
   /** For tests of the checker: an engine that skips gates. */
   engineFactory?: (deps: ConstructorParameters<typeof Engine>[0]) => Engine;
 }
@@ -44,8 +53,8 @@ const OPERATOR_MINUTES = 10;
 const COMMIT_EVERY = 500;
 
 export function simulate(opts: SimulationOptions): SimulationRun {
-  const workload = generateWorkload(opts.seed, opts.count, opts.services);
-  const config = configSchema.parse({ autonomy: opts.autonomy });
+  const workload = generateWorkload(opts.seed, opts.count, opts.services, opts.startMs);
+  const config = configSchema.parse({ ...opts.config, autonomy: opts.autonomy });
   const db = openDatabase(opts.dbPath);
   const catalog = new CatalogIndex({ services: workload.services.map(({ flakiness: _flakiness, ...s }) => s) });
   const history = new HistoryStore(db, catalog, featureEmbedder, opts.dbPath === ':memory:' ? undefined : `${opts.dbPath}.hnsw`);
@@ -55,7 +64,7 @@ export function simulate(opts: SimulationOptions): SimulationRun {
   const simulated = new SimulatedMetricSource({ seed: opts.seed, defects: workload.defects, providerErrorRate: WORKLOAD.providerErrorRate, gapRate: WORKLOAD.gapRate });
   const metrics = opts.wrapMetrics ? opts.wrapMetrics(simulated) : simulated;
   const assessor = new Assessor(catalog, config, history, featureEmbedder);
-  const deps = { db, catalog, config, history, assessor, clock, metrics };
+  const deps = { db, catalog, config, history, assessor, clock, metrics, ...(opts.advisor ? { advisor: opts.advisor } : {}) };
   const engine = opts.engineFactory ? opts.engineFactory(deps) : new Engine(deps);
   const approvers = new SimulatedApprovers(opts.seed);
 
@@ -74,7 +83,7 @@ export function simulate(opts: SimulationOptions): SimulationRun {
     if (d.state === 'awaiting_approval' && !asked.has(d.id)) {
       asked.add(d.id);
       const tz = catalog.get(d.request.serviceId)?.service.timezone ?? 'UTC';
-      const answer = approvers.decide(clock.now(), d.assessment.level, tz);
+      const answer = opts.silentApprovers ? undefined : approvers.decide(clock.now(), d.assessment.level, tz);
       if (answer) {
         schedule(answer.at, () => {
           if (engine.get(d.id)?.state !== 'awaiting_approval') return;

@@ -37,6 +37,8 @@ export interface Workload {
 }
 
 export function generateWorkload(seed: number, count: number, serviceCount: number, start = Date.parse('2026-01-05T00:00:00Z')): Workload {
+  // Days are counted from a Monday: move any start back to the Monday of its week.
+  start -= ((new Date(start).getUTCDay() + 6) % 7) * 86_400_000;
   const rng = new SeededRandom(seed);
   const services: SimService[] = Array.from({ length: serviceCount }, (_, i) => {
     const tier = rng.weighted(WORKLOAD.tiers);
