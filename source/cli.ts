@@ -14,6 +14,7 @@ const load = {
   gate: () => import('./commands/gate.js'),
   engine: () => import('./commands/engine-command.js'),
   decide: () => import('./commands/decide.js'),
+  quarantine: () => import('./commands/quarantine.js'),
 };
 import { joinDashValues } from './commands/argv.js';
 import { InputError } from './io/input-error.js';
@@ -33,6 +34,7 @@ const cli = meow(
     $ genops-tui engine [--db F] [--config F] [--catalog F]
     $ genops-tui approve ID [--as NAME] [--reason TEXT] [--db F]
     $ genops-tui reject ID --reason TEXT [--as NAME] [--db F]
+    $ genops-tui quarantine list [--db F] [--json]
     $ genops-tui record [-n 60] [--seed 1] [--services 8] [--out FILE] [--description TEXT]
     $ genops-tui simulate [-n 500] [--seed 42] [--services 20] [--autonomy governed] [--quick|--full] [--db FILE] [--json|--md]
 
@@ -48,6 +50,7 @@ const cli = meow(
     gate            CI: submit a request, wait for the outcome, exit with its code (see Exit codes)
     engine          The headless engine: runs submitted requests, one log line per event
     approve/reject  Decide a gated deployment through the running engine (same rules as the console)
+    quarantine list Rejected input lines and files, with where they came from and why
     record          Run the simulator and write a replayable fixture (NDJSON)
     simulate        The paper's study on a seeded synthetic workload, through the real engine
                     (--quick: 100 deployments, --full: 15,847, the paper's study size)
@@ -140,6 +143,8 @@ async function run(): Promise<number> {
     }
     case 'engine':
       return (await load.engine()).engineCommand(f, processIo);
+    case 'quarantine':
+      return (await load.quarantine()).quarantineCommand(sub, f, processIo);
     case 'approve':
       return (await load.decide()).decideCommand('approve', sub, f, processIo);
     case 'reject':

@@ -19,6 +19,7 @@ import { FixtureMetricSource, parseFixture } from '../sources/fixture.js';
 import { Replay } from '../sources/replay.js';
 import { openDatabase } from '../store/database.js';
 import { HistoryStore } from '../store/history-store.js';
+import { Quarantine } from '../store/quarantine.js';
 import { App } from '../ui/app.js';
 import { ConsoleModel } from '../ui/console-model.js';
 import type { CommandIo } from './io.js';
@@ -59,6 +60,7 @@ export function openReplay(file: string, flags: Pick<ConsoleFlags, 'db' | 'confi
   if (!flags.db) for (const suffix of ['', '-wal', '-shm', '.hnsw']) rmSync(`${path}${suffix}`, { force: true });
   const config = loadConfig(flags.config);
   const db = openDatabase(path);
+  new Quarantine(db).add('replay', fixture.problems, Date.now());
   const catalog = new CatalogIndex({ services: fixture.services });
   const history = new HistoryStore(db, catalog, featureEmbedder, `${path}.hnsw`);
   const first = fixture.requests[0] as { requestedAt: string };

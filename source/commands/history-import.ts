@@ -2,6 +2,7 @@
 import { loadHistory } from '../io/load.js';
 import { formatProblem } from '../io/input-error.js';
 import { AuditLog } from '../store/audit-log.js';
+import { Quarantine } from '../store/quarantine.js';
 import type { CommandIo } from './io.js';
 import { UsageError } from './io.js';
 import { openStoreContext } from './context.js';
@@ -13,6 +14,7 @@ export function historyImportCommand(file: string | undefined, flags: { db?: str
   try {
     const report = ctx.history.importRecords(file, parsed.records);
     const problems = [...parsed.problems, ...report.problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    new Quarantine(ctx.db).add('history import', problems, Date.now());
     new AuditLog(ctx.db).append([
       {
         ts: new Date().toISOString(),

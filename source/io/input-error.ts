@@ -7,6 +7,8 @@ export interface InputProblem {
   /** Dotted path of the field, e.g. services[2].tier. */
   field: string;
   message: string;
+  /** The rejected text, cut to a few hundred characters, for the quarantine. */
+  raw?: string;
 }
 
 export class InputError extends Error {

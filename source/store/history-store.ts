@@ -124,9 +124,9 @@ export class HistoryStore implements HistoryView {
           for (const { line, value } of batch) {
             const id = value.request.id;
             if (!this.catalog.get(value.request.serviceId)) {
-              problems.push({ file, line, field: 'request.serviceId', message: `unknown service "${value.request.serviceId}"` });
+              problems.push({ file, line, field: 'request.serviceId', message: `unknown service "${value.request.serviceId}"`, raw: JSON.stringify(value).slice(0, 500) });
             } else if (seen.has(id) || this.has(id)) {
-              problems.push({ file, line, field: 'request.id', message: `duplicate deployment id "${id}"` });
+              problems.push({ file, line, field: 'request.id', message: `duplicate deployment id "${id}"`, raw: JSON.stringify(value).slice(0, 500) });
             } else {
               this.insert(value, source);
               seen.add(id);

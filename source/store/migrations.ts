@@ -100,4 +100,17 @@ export const MIGRATIONS: readonly string[] = [
     expires_at INTEGER NOT NULL
   ) STRICT;
   `,
+  // 3: rejected input, kept with the reason instead of lost.
+  `
+  CREATE TABLE quarantine (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    file TEXT NOT NULL,
+    line INTEGER,
+    field TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    raw TEXT,
+    at INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];
