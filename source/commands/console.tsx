@@ -61,6 +61,7 @@ export function openReplay(file: string, flags: Pick<ConsoleFlags, 'db' | 'confi
   const config = loadConfig(flags.config);
   const db = openDatabase(path);
   new Quarantine(db).add('replay', fixture.problems, Date.now());
+
   const catalog = new CatalogIndex({ services: fixture.services });
   const history = new HistoryStore(db, catalog, featureEmbedder, `${path}.hnsw`);
   const first = fixture.requests[0] as { requestedAt: string };
@@ -71,6 +72,13 @@ export function openReplay(file: string, flags: Pick<ConsoleFlags, 'db' | 'confi
   const speed = flags.speed ?? 60;
   if (!(speed > 0 && speed <= 10_000)) throw new UsageError('--speed must be a number above 0 and at most 10,000');
   const model = new ConsoleModel(engine, { replay, clock }, { speed, paused: flags.paused });
+  const quarantine = new Quarantine(db);
+  model.quarantined = quarantine.count();
+  replay.onRefused = (request, reason) => {
+    quarantine.add('replay', [{ file, field: 'request', message: `${request.id}: ${reason}`, raw: JSON.stringify(request).slice(0, 500) }], Date.now());
+    model.quarantined += 1;
+    io.err(`warning: ${file}: request ${sanitize(request.id)} refused: ${sanitize(reason)}`);
+  };
   return {
     model,
     engine,
@@ -95,6 +103,7 @@ function openLive(flags: ConsoleFlags & { catalog?: string }, io: CommandIo): Re
   }
   if (live.usesSimulatedMetrics) io.err('note: no live.metricsCommand configured: canaries read the simulated healthy metric source');
   const model = new ConsoleModel(live.engine, undefined, { speed: 1, paused: false });
+  model.quarantined = new Quarantine(live.ctx.db).count();
   return {
     model,
     engine: live.engine,

@@ -15,6 +15,9 @@ export class Replay {
   private readonly requests: DeploymentRequest[];
   private readonly decisions: RecordedDecision[];
 
+  /** Called for a recorded request the engine refuses (an unknown service, a duplicate id). */
+  onRefused: ((request: DeploymentRequest, reason: string) => void) | undefined;
+
   constructor(fixture: Fixture, private readonly engine: Engine, private readonly clock: VirtualClock) {
     this.requests = fixture.requests;
     this.decisions = fixture.decisions;
@@ -64,7 +67,12 @@ export class Replay {
     const r = this.requests[this.nextRequest];
     if (r && Date.parse(r.requestedAt) <= now) {
       this.nextRequest += 1;
-      if (!this.engine.get(r.id)) this.engine.submit(r, 'replay');
+      try {
+        if (!this.engine.get(r.id)) this.engine.submit(r, 'replay');
+      } catch (error) {
+        if (!(error instanceof ActionRefused)) throw error;
+        this.onRefused?.(r, error.message);
+      }
       return;
     }
     const d = this.decisions[this.nextDecision];

@@ -208,6 +208,7 @@ export function App(props: AppProps) {
       deployments={all}
       filter={ui.filter}
       progress={progress}
+      quarantined={model.quarantined}
       message={ui.message}
       hints={keyHints}
       theme={theme}

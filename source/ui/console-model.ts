@@ -20,6 +20,8 @@ export class ConsoleModel {
   readonly audit: AuditEntry[] = [];
   paused: boolean;
   speed: number;
+  /** Rejected input lines kept in the quarantine table (shown in the status bar). */
+  quarantined = 0;
   private readonly listeners = new Set<() => void>();
 
   constructor(

@@ -14,6 +14,7 @@ export function StatusBar(props: {
   deployments: readonly DeploymentView[];
   filter: string;
   progress: string;
+  quarantined: number;
   message: { text: string; error: boolean } | undefined;
   hints: string[];
   theme: Theme;
@@ -31,7 +32,8 @@ export function StatusBar(props: {
     <Box flexDirection="column">
       <Text wrap="truncate">
         <Text inverse bold> {mode} </Text> {props.autonomy}
-        {props.readonly ? <Text inverse {...color('yellow')}> READ-ONLY </Text> : null} {new Date(props.now).toISOString().slice(0, 16).replace('T', ' ')}Z {props.progress}{' '}
+        {props.readonly ? <Text inverse {...color('yellow')}> READ-ONLY </Text> : null}
+        {props.quarantined > 0 ? <Text {...color('yellow')}> {theme.ascii ? '!' : '⚠'} {props.quarantined} quarantined (genops-tui quarantine list)</Text> : null} {new Date(props.now).toISOString().slice(0, 16).replace('T', ' ')}Z {props.progress}{' '}
         <Text {...color('yellow')}>{waiting} awaiting</Text> · <Text {...color('cyan')}>{inCanary} canary</Text> · <Text {...color('green')}>{ok} ok</Text> · <Text {...color('red')}>{bad} rolled back</Text> · {stopped} stopped
         {props.filter ? ` · filter "${sanitize(props.filter, 20)}"` : ''} · as {sanitize(props.operator, 20)}
       </Text>
