@@ -16,6 +16,14 @@ export function RiskPane(props: { deployment: DeploymentView | undefined; height
     <Pane title={`Risk · ${sanitize(d.id)}`} focused={props.focused} height={props.height} width={props.width} theme={theme}>
       <Text wrap="truncate">
         {'  '}
+        {sanitize(d.request.serviceId, 30)} {sanitize(d.request.version, 24)} by {sanitize(d.request.requestedBy, 30)}: +{d.request.change.linesChanged} lines, {d.request.change.filesChanged} files
+        {d.request.change.dbMigration ? ', migration' : ''}
+        {d.request.change.configChange ? ', config' : ''}
+        {d.request.change.hotfix ? ', hotfix' : ''}
+      </Text>
+      <Text wrap="truncate" dimColor>  “{sanitize(d.request.change.summary, 200)}”</Text>
+      <Text wrap="truncate">
+        {'  '}
         <Text bold {...(theme.color ? { color: LEVEL_COLOR[a.level] } : {})}>{a.level} {a.score.toFixed(2)}</Text>  {bar(a.score, barWidth, theme)}  conf {a.confidence.toFixed(2)}
       </Text>
       {a.factors.map((f) => (
