@@ -28,7 +28,7 @@ const cli = meow(
     $ genops-tui assess --catalog FILE --request FILE|- [--config FILE] [--history FILE] [--db FILE] [--json]
     $ genops-tui history import FILE.ndjson [--catalog FILE] [--db FILE] [--json]
     $ genops-tui similar --request FILE|- [--k 10] [--exact] [--db FILE] [--json]
-    $ genops-tui audit verify|tail|export [-n 20] [--db FILE] [--json]
+    $ genops-tui audit verify|tail|export [-n 20] [--jobs N] [--db FILE] [--json]
     $ genops-tui gate --service S --version V [--lines N --files N --migration --config-change --hotfix
                       --summary TEXT --requested-by ID --id ID] [--request F|-] [--wait 30m | --no-wait] [--db F] [--json]
     $ genops-tui engine [--db F] [--config F] [--catalog F]
@@ -113,6 +113,7 @@ const cli = meow(
       paused: { type: 'boolean', default: false },
       readonly: { type: 'boolean', default: false },
       live: { type: 'boolean', default: false },
+      jobs: { type: 'number' },
       as: { type: 'string' },
     },
   },

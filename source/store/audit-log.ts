@@ -67,54 +67,10 @@ export class AuditLog {
     }
   }
 
-  /**
-   * Recomputes the chain from genesis and names the first bad seq.
-   * A page of rows comes back as one blob (seq, length, hash, prev_hash, canonical per row, concatenated in
-   * SQL): one buffer per page instead of three per row is what makes 1M entries verifiable in about 2 s.
-   */
+  /** Recomputes the chain from genesis and names the first bad seq (one thread; see audit-verify.ts for more). */
   verify(pageSize = 20_000): VerifyResult {
-    const page = this.db
-      .prepare(
-        `SELECT CAST(group_concat(unhex(printf('%012x%08x%04x%04x', seq, length(canonical), length(hash), length(prev_hash))) || hash || prev_hash || canonical, '') AS BLOB)
-         FROM (SELECT seq, canonical, prev_hash, hash FROM audit WHERE seq > ? ORDER BY seq LIMIT ?)`,
-      )
-      .pluck();
-    let expectedSeq = 1;
-    // The previous entry's hash: a buffer and the offset of its 32 bytes (no per-row allocations).
-    let prev: Buffer = GENESIS;
-    let prevAt = 0;
-    let count = 0;
-    for (;;) {
-      const buf = page.get(expectedSeq - 1, pageSize) as Buffer | null;
-      if (!buf) break;
-      let rows = 0;
-      for (let o = 0; o < buf.length; rows++) {
-        const seq = buf.readUInt16BE(o) * 2 ** 32 + buf.readUInt32BE(o + 2);
-        const length = buf.readUInt32BE(o + 6);
-        const hashLength = buf.readUInt16BE(o + 10);
-        const hashAt = o + 14;
-        const prevHashAt = hashAt + hashLength;
-        const prevHashEnd = prevHashAt + buf.readUInt16BE(o + 12);
-        o = prevHashEnd + length;
-        if (seq !== expectedSeq) return { ok: false, count, seq: expectedSeq, problem: 'gap in seq', detail: `expected seq ${expectedSeq}, found ${seq}` };
-        if (prevHashEnd - prevHashAt !== 32 || prev.compare(buf, prevHashAt, prevHashEnd, prevAt, prevAt + 32) !== 0) {
-          return seq === 1
-            ? { ok: false, count, seq, problem: 'bad genesis', detail: 'the first entry does not chain from 32 zero bytes' }
-            : { ok: false, count, seq, problem: 'broken link', detail: `prev_hash does not equal the hash of seq ${seq - 1}` };
-        }
-        // prev_hash ‖ canonical are contiguous in the page: hash them in place.
-        if (hashLength !== 32 || sha256Of(buf.subarray(prevHashAt, o)).compare(buf, hashAt, prevHashAt) !== 0) {
-          return { ok: false, count, seq, problem: 'hash mismatch', detail: 'SHA-256(prev ‖ canonical bytes) differs from the stored hash' };
-        }
-        prev = buf;
-        prevAt = hashAt;
-        expectedSeq += 1;
-        count += 1;
-      }
-      if (rows < pageSize) break;
-    }
-    const head = prev.subarray(prevAt, prevAt + 32);
-    return { ok: true, count, head: Buffer.from(head).toString('hex') };
+    const r = verifyRange(this.db, 0, Number.MAX_SAFE_INTEGER, GENESIS, pageSize);
+    return r.problem ? { ok: false, count: r.count, ...r.problem } : { ok: true, count: r.count, head: (r.lastHash ?? GENESIS).toString('hex') };
   }
 
   count(): number {
@@ -135,6 +91,73 @@ export class AuditLog {
   forDeployment(deploymentId: string): AuditEntry[] {
     return (this.db.prepare('SELECT canonical, hash FROM audit WHERE deployment_id = ? ORDER BY seq').raw(true).all(deploymentId) as Array<[Buffer, Buffer]>).map(decode);
   }
+}
+
+export interface RangeResult {
+  /** Entries verified before the first problem (or all of them). */
+  count: number;
+  problem?: { seq: number; problem: 'hash mismatch' | 'broken link' | 'gap in seq' | 'bad genesis'; detail: string };
+  /** prev_hash of the range's first row, for the caller to link ranges (when `expectPrev` is null). */
+  firstPrev?: Buffer;
+  firstSeq?: number;
+  lastHash?: Buffer;
+}
+
+/**
+ * Verifies the entries with from < seq ≤ to. `expectPrev` is the hash the first row must link to, or null
+ * when another range's last hash is not known here (the caller links ranges).
+ * A page of rows comes back as one blob (seq, lengths, hash, prev_hash, canonical per row, concatenated in SQL):
+ * one buffer per page instead of three per row is what makes a million entries quick to check.
+ */
+export function verifyRange(db: Db, from: number, to: number, expectPrev: Buffer | null, pageSize = 20_000): RangeResult {
+  const page = db
+    .prepare(
+      `SELECT CAST(group_concat(unhex(printf('%012x%08x%04x%04x', seq, length(canonical), length(hash), length(prev_hash))) || hash || prev_hash || canonical, '') AS BLOB)
+       FROM (SELECT seq, canonical, prev_hash, hash FROM audit WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?)`,
+    )
+    .pluck();
+  let expectedSeq = from + 1;
+  // The previous entry's hash: a buffer and the offset of its 32 bytes (no per-row allocations).
+  let prev: Buffer | null = expectPrev;
+  let prevAt = 0;
+  let count = 0;
+  const result: RangeResult = { count: 0 };
+  for (;;) {
+    const buf = page.get(expectedSeq - 1, to, pageSize) as Buffer | null;
+    if (!buf) break;
+    let rows = 0;
+    for (let o = 0; o < buf.length; rows++) {
+      const seq = buf.readUInt16BE(o) * 2 ** 32 + buf.readUInt32BE(o + 2);
+      const length = buf.readUInt32BE(o + 6);
+      const hashLength = buf.readUInt16BE(o + 10);
+      const hashAt = o + 14;
+      const prevHashAt = hashAt + hashLength;
+      const prevHashEnd = prevHashAt + buf.readUInt16BE(o + 12);
+      o = prevHashEnd + length;
+      const fail = (problem: NonNullable<RangeResult['problem']>): RangeResult => ({ ...result, count, problem });
+      if (seq !== expectedSeq) return fail({ seq: expectedSeq, problem: 'gap in seq', detail: `expected seq ${expectedSeq}, found ${seq}` });
+      if (prev === null) {
+        result.firstPrev = Buffer.from(buf.subarray(prevHashAt, prevHashEnd));
+        result.firstSeq = seq;
+      } else if (prevHashEnd - prevHashAt !== 32 || prev.compare(buf, prevHashAt, prevHashEnd, prevAt, prevAt + 32) !== 0) {
+        return fail(
+          seq === 1
+            ? { seq, problem: 'bad genesis', detail: 'the first entry does not chain from 32 zero bytes' }
+            : { seq, problem: 'broken link', detail: `prev_hash does not equal the hash of seq ${seq - 1}` },
+        );
+      }
+      // prev_hash ‖ canonical are contiguous in the page: hash them in place.
+      if (hashLength !== 32 || sha256Of(buf.subarray(prevHashAt, o)).compare(buf, hashAt, prevHashAt) !== 0) {
+        return fail({ seq, problem: 'hash mismatch', detail: 'SHA-256(prev ‖ canonical bytes) differs from the stored hash' });
+      }
+      prev = buf;
+      prevAt = hashAt;
+      expectedSeq += 1;
+      count += 1;
+    }
+    if (rows < pageSize) break;
+  }
+  return { ...result, count, ...(prev && count > 0 ? { lastHash: Buffer.from(prev.subarray(prevAt, prevAt + 32)) } : {}) };
 }
 
 function decode([bytes, hash]: [Buffer, Buffer]): AuditEntry {

@@ -8,6 +8,7 @@ import type { AuditInput } from '../../source/store/audit-log.js';
 import { openDatabase } from '../../source/store/database.js';
 import type { Db } from '../../source/store/database.js';
 import { tempDir } from '../helpers/temp-db.js';
+import { run } from '../helpers/processes.js';
 
 const dir = tempDir();
 let db: Db;
@@ -125,4 +126,32 @@ describe('audit trail', () => {
   it('creates the database file readable by its owner only', () => {
     expect(statSync(join(dir, `audit-${n - 1}.db`)).mode & 0o777).toBe(0o600);
   });
+});
+
+describe('parallel verify (the CLI, built, with worker threads)', () => {
+  const tampers: Record<string, (d: Db) => void> = {
+    intact: () => undefined,
+    payload: (d) => d.prepare("UPDATE audit SET canonical = CAST(replace(CAST(canonical AS TEXT), 'assessed', 'assesseD') AS BLOB) WHERE seq = 377").run(),
+    hash: (d) => d.prepare('UPDATE audit SET hash = ? WHERE seq = 500').run(Buffer.alloc(32, 9)),
+    boundaryLink: (d) => d.prepare('UPDATE audit SET prev_hash = ? WHERE seq = 501').run(Buffer.alloc(32, 3)),
+    deleteMiddle: (d) => d.prepare('DELETE FROM audit WHERE seq = 334').run(),
+    deleteAtBoundary: (d) => d.prepare('DELETE FROM audit WHERE seq = 501').run(),
+    genesis: (d) => d.prepare('UPDATE audit SET prev_hash = ? WHERE seq = 1').run(Buffer.alloc(32, 1)),
+  };
+  for (const [name, tamper] of Object.entries(tampers)) {
+    it(`agrees with the single pass: ${name}`, async () => {
+      const path = join(dir, `par-${name}.db`);
+      const d = openDatabase(path);
+      new AuditLog(d).append(Array.from({ length: 1000 }, (_, i) => entry(i + 1)));
+      d.exec('DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;');
+      tamper(d);
+      const single = new AuditLog(d).verify();
+      d.close();
+      for (const jobs of ['2', '3']) {
+        const r = await run(['audit', 'verify', '--db', path, '--jobs', jobs, '--json']);
+        expect(JSON.parse(r.stdout)).toEqual(single);
+        expect(r.code).toBe(single.ok ? 0 : 1);
+      }
+    });
+  }
 });
