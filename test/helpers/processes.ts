@@ -47,4 +47,6 @@ export function startUntil(args: string[], ready: string, timeoutMs = 20_000): P
   });
 }
 
-export const exited = (child: { once(e: 'exit', f: (code: number | null) => void): void }): Promise<number | null> => new Promise((r) => child.once('exit', r));
+/** Resolves with the exit code, also when the process had already exited before this was called. */
+export const exited = (child: { exitCode: number | null; signalCode: NodeJS.Signals | null; once(e: 'exit', f: (code: number | null) => void): void }): Promise<number | null> =>
+  child.exitCode !== null || child.signalCode !== null ? Promise.resolve(child.exitCode) : new Promise((r) => child.once('exit', r));
