@@ -65,7 +65,7 @@ export function openReplay(file: string, flags: Pick<ConsoleFlags, 'db' | 'confi
   const catalog = new CatalogIndex({ services: fixture.services });
   const history = new HistoryStore(db, catalog, featureEmbedder, `${path}.hnsw`);
   const first = fixture.requests[0] as { requestedAt: string };
-  const clock = new VirtualClock(Date.parse(first.requestedAt) - 1000);
+  const clock = new VirtualClock(Date.parse(first.requestedAt));
   const assessor = new Assessor(catalog, config, history, featureEmbedder);
   const engine = new Engine({ db, catalog, config, history, assessor, clock, metrics: new FixtureMetricSource(fixture.samples) });
   const replay = new Replay(fixture, engine, clock);

@@ -61,6 +61,7 @@ export function App(props: AppProps) {
   useEffect(() => {
     if (!props.autoplay || !model.source) return;
     const step = 100;
+    model.advance(0); // whatever is due now shows in the first frames, not after the first tick
     const timer = setInterval(() => model.advance(step), step);
     return () => clearInterval(timer);
   }, [model, props.autoplay]);

@@ -111,9 +111,12 @@ describe('console screens', () => {
   it('paused replay steps with space', async () => {
     const s = session();
     const { stdin, lastFrame } = renderConsole(s);
-    const before = s.model.now;
+    const before = s.model.audit.length;
     await press(stdin, ' ');
-    expect(s.model.now).toBeGreaterThan(before);
+    expect(s.model.audit.length).toBeGreaterThan(before);
+    const at = s.model.now;
+    await press(stdin, ' ', ' ', ' ');
+    expect(s.model.now).toBeGreaterThan(at);
     expect(lastFrame()).toContain('space step');
   });
 
