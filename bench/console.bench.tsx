@@ -32,7 +32,7 @@ function views(n: number): DeploymentView[] {
     const state = STATES[i % STATES.length] as DeploymentView['state'];
     return {
       id: request.id, request, tier: catalog.get(request.serviceId)!.service.tier, assessment: assessor.assess(request), state,
-      plan: [1, 5, 25, 50, 100], stage: 2, trafficPercent: 25, samples: [], stages: [], reason: '', decidedBy: null,
+      plan: [1, 5, 25, 50, 100], stage: 2, samples: [], stages: [], reason: '', decidedBy: null,
       outcome: state === 'promoted' ? 'succeeded' : state === 'rolled_back' ? 'rolled_back' : null,
       requestedAtMs: Date.parse(request.requestedAt), updatedAtMs: 0, finishedAtMs: null,
     };

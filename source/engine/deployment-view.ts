@@ -29,7 +29,6 @@ export interface DeploymentView {
   state: LifecycleState;
   plan: number[];
   stage: number;
-  trafficPercent: number;
   samples: MetricSample[];
   stages: StageRecord[];
   reason: string;

@@ -203,7 +203,6 @@ export class Engine {
         state: 'canary',
         plan: input.plan,
         stage: 0,
-        trafficPercent: 0,
         samples: [],
         stages: [],
         reason: '',
@@ -261,7 +260,6 @@ export class Engine {
     Object.assign(live.view, {
       state,
       stage: ctx.stage,
-      trafficPercent: state === 'canary' || state === 'paused' ? ctx.maxTraffic && (ctx.plan[ctx.stage] ?? 0) : state === 'promoted' ? 100 : 0,
       samples: ctx.samples,
       reason: ctx.reason || (state === 'blocked' ? live.view.assessment.decision.reasons.join('; ') : ''),
       decidedBy: ctx.decidedBy,
@@ -306,7 +304,6 @@ export class Engine {
         state: lifecycle(snapshot),
         plan: ctx.plan,
         stage: ctx.stage,
-        trafficPercent: ctx.plan[ctx.stage] ?? 0,
         samples: ctx.samples,
         stages: [],
         reason: ctx.reason,
