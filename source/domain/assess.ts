@@ -61,6 +61,7 @@ export class Assessor {
     private readonly embedder: Embedder,
   ) {
     this.policies = compilePolicies(config);
+    this.levels = config.levels;
     this.holidays = new Set(config.holidays);
   }
 
@@ -77,6 +78,17 @@ export class Assessor {
       this.posteriors.set(key, p);
     }
     return p;
+  }
+
+  /** The level thresholds in force (LEARNING autonomy moves them within ±0.05 of the configured ones). */
+  private levels: Config['levels'];
+
+  get thresholds(): Config['levels'] {
+    return this.levels;
+  }
+
+  setThresholds(levels: Config['levels']): void {
+    this.levels = levels;
   }
 
   evaluate(request: DeploymentRequest): Evaluation {
@@ -98,7 +110,7 @@ export class Assessor {
       change_complexity: complexityFactor(request.change),
       timing: timingFactor(local, this.holidays),
     };
-    const risk = weightedScore(values, this.config.weights, this.config.levels);
+    const risk = weightedScore(values, this.config.weights, this.levels);
     const policies = this.policies.evaluate({ request, requestedAtMs, local, service, risk });
     return { request, entry, evidence, posterior, risk, policies };
   }

@@ -19,6 +19,8 @@ import { deploymentMachine } from '../machines/deployment-machine.js';
 import type { Clock } from './clock.js';
 import type { DeploymentView, LifecycleState, StageRecord } from './deployment-view.js';
 import { receivedEntries } from './audit-events.js';
+import { adaptThresholds } from '../domain/learning.js';
+import type { ScoredOutcome } from '../domain/learning.js';
 
 export type EngineEvent = { kind: 'changed'; deployment: DeploymentView } | { kind: 'audit'; entry: AuditEntry };
 export type EngineListener = (event: EngineEvent) => void;
@@ -271,6 +273,7 @@ export class Engine {
       const stopped = outcome === 'rolled_back' || outcome === 'failed' ? ctx.plan[ctx.stage] : undefined;
       system('finished', { outcome, reason: ctx.reason, cycleMs: now - live.view.requestedAtMs, ...(stopped !== undefined ? { stoppedAtStage: stopped } : {}) });
       this.deps.history.finish(live.view.request, outcome, iso(now), outcome === 'succeeded' ? undefined : ctx.reason || undefined, stopped);
+      if (outcome === 'succeeded' || outcome === 'failed' || outcome === 'rolled_back') this.learn(live.view.assessment.score, outcome !== 'succeeded', entries, now);
       this.live.delete(id);
       this.finished.set(id, live.view);
     } else if (`${state}|${ctx.stage}` !== live.lastPersisted) {
@@ -287,6 +290,7 @@ export class Engine {
    * machine's context, so the next tick fires whatever came due while the process was down.
    */
   restore(): number {
+    this.restoreThresholds();
     const rows = this.deps.db
       .prepare("SELECT id, request, assessment, machine FROM deployments WHERE outcome IS NULL AND machine IS NOT NULL")
       .all() as Array<{ id: string; request: string; assessment: string; machine: string }>;
@@ -320,6 +324,32 @@ export class Engine {
       this.tx(() => actor.start());
     }
     return rows.length;
+  }
+
+  /** LEARNING: thresholds adapted before a restart stay adapted (the last audited change wins). */
+  private restoreThresholds(): void {
+    if (this.deps.config.autonomy !== 'LEARNING') return;
+    const last = this.deps.db
+      .prepare(`SELECT CAST(canonical AS TEXT) FROM audit WHERE deployment_id IS NULL AND CAST(canonical AS TEXT) LIKE '%"event":"thresholds_adapted"%' ORDER BY seq DESC LIMIT 1`)
+      .pluck()
+      .get() as string | undefined;
+    if (last) this.deps.assessor.setThresholds((JSON.parse(last) as { payload: { to: Config['levels'] } }).payload.to);
+  }
+
+  /** Executed outcomes by score, for LEARNING autonomy. */
+  private readonly scored: ScoredOutcome[] = [];
+
+  /** LEARNING: adapt the level thresholds every 10 executed outcomes, auditing each change. */
+  private learn(score: number, failed: boolean, entries: AuditInput[], now: number): void {
+    if (this.deps.config.autonomy !== 'LEARNING') return;
+    this.scored.push({ score, failed });
+    if (this.scored.length % 10 !== 0) return;
+    const { assessor, config } = this.deps;
+    const before = assessor.thresholds;
+    const { levels, reasons } = adaptThresholds(before, config.levels, this.scored);
+    if (reasons.length === 0) return;
+    assessor.setThresholds(levels);
+    entries.push({ ts: iso(now), actor: { kind: 'ai', id: 'learning' }, event: 'thresholds_adapted', deploymentId: null, payload: { from: { ...before }, to: { ...levels }, reasons } });
   }
 
   /** When the engine next needs the clock to move for a deployment (a sample or a gate deadline). */
