@@ -60,8 +60,8 @@ export function openReplay(file: string, flags: Pick<ConsoleFlags, 'db' | 'confi
   if (!flags.db) for (const suffix of ['', '-wal', '-shm', '.hnsw']) rmSync(`${path}${suffix}`, { force: true });
   const config = loadConfig(flags.config);
   const db = openDatabase(path);
-  new Quarantine(db).add('replay', fixture.problems, Date.now());
-
+  const quarantine = new Quarantine(db);
+  quarantine.add('replay', fixture.problems, Date.now());
   const catalog = new CatalogIndex({ services: fixture.services });
   const history = new HistoryStore(db, catalog, featureEmbedder, `${path}.hnsw`);
   const first = fixture.requests[0] as { requestedAt: string };
@@ -72,7 +72,6 @@ export function openReplay(file: string, flags: Pick<ConsoleFlags, 'db' | 'confi
   const speed = flags.speed ?? 60;
   if (!(speed > 0 && speed <= 10_000)) throw new UsageError('--speed must be a number above 0 and at most 10,000');
   const model = new ConsoleModel(engine, { replay, clock }, { speed, paused: flags.paused });
-  const quarantine = new Quarantine(db);
   model.quarantined = quarantine.count();
   replay.onRefused = (request, reason) => {
     quarantine.add('replay', [{ file, field: 'request', message: `${request.id}: ${reason}`, raw: JSON.stringify(request).slice(0, 500) }], Date.now());
