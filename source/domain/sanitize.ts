@@ -5,8 +5,13 @@
 // line/paragraph separators.
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/gu;
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
+
 /** Lone surrogates (invalid UTF-16, e.g. from bad UTF-8 decoded leniently) become U+FFFD. */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+export function toWellFormed(text: string): string {
+  return LONE_SURROGATE.test(text) ? text.replace(LONE_SURROGATES, '\ufffd') : text;
+}
 
 function escapeChar(ch: string): string {
   const code = ch.codePointAt(0) ?? 0;
@@ -15,7 +20,6 @@ function escapeChar(ch: string): string {
 
 /** One line of safe text; newlines and tabs are escaped too, so a value cannot break a layout. */
 export function sanitize(text: string, maxLength = 2_000): string {
-  const wellFormed = text.replace(LONE_SURROGATE, '\ufffd');
-  const safe = wellFormed.replace(UNSAFE, escapeChar);
+  const safe = toWellFormed(text).replace(UNSAFE, escapeChar);
   return safe.length > maxLength ? `${safe.slice(0, maxLength - 1)}…` : safe;
 }

@@ -12,13 +12,11 @@ export interface EntryFields {
   payload: Record<string, unknown>;
 }
 
-const str = (s: string): string => canonicalJson(s);
-
 export function canonicalEntry(e: EntryFields): string {
   if (!Number.isSafeInteger(e.seq)) throw new Error('audit seq must be a safe integer');
   return (
-    `{"actor":{"id":${str(e.actor.id)},"kind":${str(e.actor.kind)}},` +
-    `"deploymentId":${e.deploymentId === null ? 'null' : str(e.deploymentId)},` +
-    `"event":${str(e.event)},"payload":${canonicalJson(e.payload)},"seq":${e.seq},"ts":${str(e.ts)}}`
+    `{"actor":{"id":${canonicalJson(e.actor.id)},"kind":${canonicalJson(e.actor.kind)}},` +
+    `"deploymentId":${e.deploymentId === null ? 'null' : canonicalJson(e.deploymentId)},` +
+    `"event":${canonicalJson(e.event)},"payload":${canonicalJson(e.payload)},"seq":${e.seq},"ts":${canonicalJson(e.ts)}}`
   );
 }

@@ -2,10 +2,9 @@
 // string escaping. Lone surrogates, which JCS refuses, become U+FFFD so hostile text stays auditable.
 // A property test holds this byte-equal to the `canonicalize` library wherever that library accepts input.
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-const LONE_SURROGATE_G = new RegExp(LONE_SURROGATE.source, 'g');
+import { toWellFormed } from '../domain/sanitize.js';
 
-const string = (s: string): string => JSON.stringify(LONE_SURROGATE.test(s) ? s.replace(LONE_SURROGATE_G, '\ufffd') : s);
+const string = (s: string): string => JSON.stringify(toWellFormed(s));
 
 export function canonicalJson(value: unknown): string {
   switch (typeof value) {

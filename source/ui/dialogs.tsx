@@ -23,6 +23,19 @@ function Frame(props: { title: string; theme: Theme; children: React.ReactNode; 
 
 const choice = (label: string, on: boolean) => <Text inverse={on}>{` ${label} `}</Text>;
 
+/** A risky action's confirmation: Cancel or the action, the current choice shown inverted. */
+function Confirm(props: { title: string; note: string; yes: string; onYes: boolean; theme: Theme; width: number }) {
+  return (
+    <Frame title={props.title} theme={props.theme} width={props.width} height={6}>
+      <Text wrap="truncate">{props.note}</Text>
+      <Text wrap="truncate">←/→ or Tab to choose, Enter to confirm, Esc to cancel.</Text>
+      <Text>
+        {choice('Cancel', !props.onYes)} {choice(props.yes, props.onYes)}
+      </Text>
+    </Frame>
+  );
+}
+
 export function DialogView(props: { dialog: Dialog; theme: Theme; width: number; readonly: boolean; subject?: string }) {
   const { dialog: d, theme } = props;
   const width = Math.min(props.width, 76);
@@ -45,25 +58,9 @@ export function DialogView(props: { dialog: Dialog; theme: Theme; width: number;
         </Frame>
       );
     case 'confirmApprove':
-      return (
-        <Frame title={`Approve ${sanitize(d.id)}? ${props.subject ?? ''}`} theme={theme} width={width} height={6}>
-          <Text wrap="truncate">High risk: check the risk pane first.</Text>
-          <Text wrap="truncate">←/→ or Tab to choose, Enter to confirm, Esc to cancel.</Text>
-          <Text>
-            {choice('Cancel', d.choice === 'cancel')} {choice('Approve', d.choice === 'approve')}
-          </Text>
-        </Frame>
-      );
+      return <Confirm title={`Approve ${sanitize(d.id)}? ${props.subject ?? ''}`} note="High risk: check the risk pane first." yes="Approve" onYes={d.choice !== 'cancel'} theme={theme} width={width} />;
     case 'confirmAbort':
-      return (
-        <Frame title={`Abort ${sanitize(d.id)} and roll back?`} theme={theme} width={width} height={6}>
-          <Text wrap="truncate">Traffic returns to the current version.</Text>
-          <Text wrap="truncate">←/→ or Tab to choose, Enter to confirm, Esc to cancel.</Text>
-          <Text>
-            {choice('Cancel', d.choice === 'cancel')} {choice('Abort', d.choice === 'abort')}
-          </Text>
-        </Frame>
-      );
+      return <Confirm title={`Abort ${sanitize(d.id)} and roll back?`} note="Traffic returns to the current version." yes="Abort" onYes={d.choice !== 'cancel'} theme={theme} width={width} />;
     case 'rejectReason':
       return (
         <Frame title={`Reject ${sanitize(d.id)}: reason (Enter submits, Esc cancels)`} theme={theme} width={width} height={6}>
