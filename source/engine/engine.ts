@@ -12,10 +12,11 @@ import type { AuditEntry, AuditInput, ActorKind } from '../store/audit-log.js';
 import { AuditLog } from '../store/audit-log.js';
 import type { Db } from '../store/database.js';
 import type { HistoryStore } from '../store/history-store.js';
-import type { MetricSource, TrafficActions } from '../metrics/metric-source.js';
+import type { MetricSource, SampleQuery, TrafficActions } from '../metrics/metric-source.js';
+import type { MetricSample } from '../domain/slo.js';
 import { NO_TRAFFIC_ACTIONS } from '../metrics/metric-source.js';
-import type { DeploymentContext, DeploymentEvent, DeploymentInput, RollbackInput, SampleInput, ShiftInput, TakeSample } from '../machines/deployment-machine.js';
-import { deploymentMachine } from '../machines/deployment-machine.js';
+import type { DeploymentContext, DeploymentEvent, DeploymentInput, RollbackInput, SampleInput, ShiftInput, TakeSamples } from '../machines/deployment-machine.js';
+import { deploymentMachine, remainingSampleTimes, samplesTaken } from '../machines/deployment-machine.js';
 import type { Clock } from './clock.js';
 import type { DeploymentView, LifecycleState, StageRecord } from './deployment-view.js';
 import { receivedEntries } from './audit-events.js';
@@ -36,6 +37,12 @@ export interface EngineDeps {
   traffic?: TrafficActions;
   /** The AI actor; the built-in one by default. Its answers are checked, and governance decides. */
   advisor?: SyncAdvisor;
+  /**
+   * The metric source is a pure function of its query (a seeded simulation), so the clock may skip straight to
+   * the sample that decides a stage: the same verdicts at the same times, with one wake per stage instead of
+   * one per sample. Never for live metrics, and the console keeps it off so sparklines grow sample by sample.
+   */
+  lookahead?: boolean;
 }
 
 /** Refusals of an operator action, in words the operator can act on. */
@@ -65,12 +72,24 @@ function lifecycle(snapshot: Snapshot): LifecycleState {
 
 const stateKey = (s: Snapshot): string => JSON.stringify(s.value);
 
-function wakeOf(s: Snapshot): number {
+function wakeOf(s: Snapshot, lookahead?: MetricSource): number {
   if (s.status !== 'active') return Infinity;
   const v = s.value;
   if (v === 'awaiting_approval') return s.context.approvalExpiresAt;
-  if (typeof v === 'object' && v.canary === 'baking') return s.context.nextSampleAt;
+  if (typeof v === 'object' && v.canary === 'baking') return lookahead ? decidingSampleAt(s.context, lookahead) : s.context.nextSampleAt;
   return Infinity;
+}
+
+/** When the stage's deciding sample is due, read ahead from a source that is a pure function of its query. */
+function decidingSampleAt(c: DeploymentContext, source: MetricSource): number {
+  const times = remainingSampleTimes(c);
+  const samples: MetricSample[] = [];
+  for (const [k, at] of times.entries()) {
+    const sample = sampleOrError(source, { deploymentId: c.deploymentId, serviceId: c.serviceId, stage: c.stage, trafficPercent: c.plan[c.stage] ?? 100, index: c.samples.length + k, at });
+    if (sample instanceof Promise) return c.nextSampleAt;
+    samples.push(sample);
+  }
+  return times[samplesTaken(c, samples) - 1] ?? c.nextSampleAt;
 }
 
 function outcomeOf(state: LifecycleState, ctx: DeploymentContext): Outcome | null {
@@ -90,6 +109,8 @@ export class Engine {
   private readonly finished = new Map<string, DeploymentView>();
   private readonly listeners = new Set<EngineListener>();
   private readonly machine;
+  /** The source to read ahead from, when the engine may skip to deciding samples. */
+  private readonly lookahead: MetricSource | undefined;
   private readonly insertRow;
   private readonly updateRow;
 
@@ -97,11 +118,15 @@ export class Engine {
     this.audit = new AuditLog(deps.db);
     this.transaction = deps.db.transaction((fn: () => unknown) => {
       this.failure = undefined;
+      this.pendingAudit = [];
       const result = fn();
       if (this.failure !== undefined) throw this.failure;
+      // One append per transaction: the chain head is read once, and nothing is announced that rolled back.
+      this.appended = this.pendingAudit.length > 0 ? this.audit.append(this.pendingAudit) : [];
       return result;
     });
     const traffic = deps.traffic ?? NO_TRAFFIC_ACTIONS;
+    this.lookahead = deps.lookahead ? deps.metrics : undefined;
     this.insertRow = deps.db.prepare(
       `INSERT INTO deployments (id, service_id, request, requested_at, state, assessment, decision, source)
        VALUES (@id, @serviceId, @request, @requestedAt, @state, @assessment, @decision, @source)`,
@@ -113,14 +138,13 @@ export class Engine {
         shiftTraffic: fromCallback<DeploymentEvent, ShiftInput>(({ sendBack, input }) => {
           settle(() => traffic.shift(input.deploymentId, input.serviceId, input.percent), () => sendBack({ type: 'SHIFTED' }), (e) => sendBack({ type: 'SHIFT_FAILED', error: e }));
         }),
-        sampler: fromCallback<TakeSample, SampleInput>(({ sendBack, receive, input }) => {
-          receive((ask) =>
-            settle(
-              () => deps.metrics.sample({ deploymentId: input.deploymentId, serviceId: input.serviceId, stage: ask.stage, trafficPercent: ask.percent, index: ask.index, at: ask.at }),
-              (sample) => sendBack({ type: 'SAMPLED', sample: sample ?? { at: ask.at } }),
-              (e) => sendBack({ type: 'SAMPLED', sample: { at: ask.at, providerError: e } }),
-            ),
-          );
+        sampler: fromCallback<TakeSamples, SampleInput>(({ sendBack, receive, input }) => {
+          receive((ask) => {
+            const samples = ask.times.map((at, k) => sampleOrError(deps.metrics, { deploymentId: input.deploymentId, serviceId: input.serviceId, stage: ask.stage, trafficPercent: ask.percent, index: ask.fromIndex + k, at }));
+            // Synchronous sources answer in this step (simulation); asynchronous ones when every sample is in.
+            if (samples.some((s) => s instanceof Promise)) void Promise.all(samples).then((all) => sendBack({ type: 'SAMPLED', samples: all }));
+            else sendBack({ type: 'SAMPLED', samples: samples as MetricSample[] });
+          });
         }),
         rollback: fromCallback<DeploymentEvent, RollbackInput>(({ sendBack, input }) => {
           settle(() => traffic.rollback(input.deploymentId, input.serviceId, input.reason), () => sendBack({ type: 'ROLLED_BACK' }), (e) => sendBack({ type: 'ROLLBACK_FAILED', error: e }));
@@ -138,8 +162,14 @@ export class Engine {
     for (const l of this.listeners) l(event);
   }
 
+  /** Entries recorded inside the open transaction, appended when it ends. */
+  private pendingAudit: AuditInput[] | undefined;
+  /** What the last transaction appended, announced once it has committed. */
+  private appended: AuditEntry[] = [];
+
   private record(entries: AuditInput[]): void {
-    for (const entry of this.audit.append(entries)) this.emit({ kind: 'audit', entry });
+    if (this.pendingAudit) this.pendingAudit.push(...entries);
+    else for (const entry of this.audit.append(entries)) this.emit({ kind: 'audit', entry });
   }
 
   /** An error thrown while observing a transition; XState would swallow it, so the transaction rethrows it. */
@@ -151,7 +181,16 @@ export class Engine {
   /** BEGIN IMMEDIATE: other processes (gates, consoles) write the same file, and a deferred transaction
    * that reads first would fail at once with SQLITE_BUSY instead of waiting its turn. */
   private tx<T>(fn: () => T): T {
-    return this.transaction.immediate(fn) as T;
+    if (this.pendingAudit) return fn(); // already inside one (an actor started within a transaction)
+    try {
+      const result = this.transaction.immediate(fn) as T;
+      const appended = this.appended;
+      this.appended = [];
+      for (const entry of appended) this.emit({ kind: 'audit', entry });
+      return result;
+    } finally {
+      this.pendingAudit = undefined;
+    }
   }
 
   get deployments(): DeploymentView[] {
@@ -257,7 +296,7 @@ export class Engine {
       if (state === 'paused') system('paused', { stage: ctx.stage, reason: ctx.analysis?.verdict === 'Inconclusive' ? ctx.analysis.reason : 'operator' });
       if (state === 'rolling_back') system('rollback_started', { stage: ctx.stage, percent: ctx.plan[ctx.stage] ?? 0, reason: ctx.reason });
     }
-    live.wakeAt = wakeOf(snapshot);
+    live.wakeAt = wakeOf(snapshot, this.lookahead);
     const outcome = outcomeOf(state, ctx);
     Object.assign(live.view, {
       state,
@@ -317,7 +356,7 @@ export class Engine {
         updatedAtMs: this.deps.clock.now(),
         finishedAtMs: null,
       };
-      const live: Live = { actor, view, lastState: stateKey(snapshot), lastPersisted: '', lastAnalysis: ctx.analysis, wakeAt: wakeOf(snapshot) };
+      const live: Live = { actor, view, lastState: stateKey(snapshot), lastPersisted: '', lastAnalysis: ctx.analysis, wakeAt: wakeOf(snapshot, this.lookahead) };
       this.live.set(row.id, live);
       this.record([{ ts: iso(this.deps.clock.now()), actor: { kind: 'system', id: 'engine' }, event: 'resumed_after_restart', deploymentId: row.id, payload: { state: live.lastState, stage: ctx.stage } }]);
       actor.subscribe((s) => this.observe(live, s));
@@ -416,6 +455,17 @@ export class Engine {
 
   abort(id: string, by: string, reason: string): DeploymentView {
     return this.humanAction(id, by, 'aborted', { reason }, { type: 'ABORT', by, reason }, (s) => s.matches('canary'), 'abort');
+  }
+}
+
+/** A sample, or the provider's failure as a sample with `providerError`; never throws or rejects. */
+function sampleOrError(source: MetricSource, q: SampleQuery): MetricSample | Promise<MetricSample> {
+  const failed = (e: unknown): MetricSample => ({ at: q.at, providerError: e instanceof Error ? e.message : String(e) });
+  try {
+    const sample = source.sample(q);
+    return sample instanceof Promise ? sample.then((s) => s ?? { at: q.at }, failed) : (sample ?? { at: q.at });
+  } catch (error) {
+    return failed(error);
   }
 }
 

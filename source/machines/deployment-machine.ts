@@ -52,21 +52,58 @@ export type DeploymentEvent =
   | { type: 'ABORT'; by: string; reason: string }
   | { type: 'SHIFTED' }
   | { type: 'SHIFT_FAILED'; error: string }
-  | { type: 'SAMPLED'; sample: MetricSample }
+  | { type: 'SAMPLED'; samples: MetricSample[] }
   | { type: 'ROLLED_BACK' }
   | { type: 'ROLLBACK_FAILED'; error: string };
 
 /** The actors' I/O; the engine provides real ones, tests fakes. */
 export interface ShiftInput { deploymentId: string; serviceId: string; percent: number }
 export interface SampleInput { deploymentId: string; serviceId: string }
-/** Sent to the sampler, which answers with SAMPLED. */
-export interface TakeSample { type: 'TAKE_SAMPLE'; stage: number; percent: number; index: number; at: number }
+/** Sent to the sampler, which answers with one SAMPLED carrying a sample for each time, in order. */
+export interface TakeSamples { type: 'TAKE_SAMPLES'; stage: number; percent: number; fromIndex: number; times: number[] }
 export interface RollbackInput { deploymentId: string; serviceId: string; reason: string }
 
 const maxSamples = (c: DeploymentContext): number => Math.ceil(c.settings.bakeMs / c.settings.sampleIntervalMs) + c.settings.limits.minSamples + c.settings.limits.consecutiveErrorLimit + 1;
 const percentOf = (c: DeploymentContext): number => c.plan[c.stage] ?? 100;
-const enoughSamples = (c: DeploymentContext): boolean => c.samples.filter((s) => s.providerError === undefined).length >= c.settings.limits.minSamples;
-const analyse = (c: DeploymentContext): StageAnalysis => analyseStage(c.samples, c.settings.slo, c.settings.limits, percentOf(c));
+const enoughSamples = (c: DeploymentContext, samples: readonly MetricSample[]): boolean => samples.filter((s) => s.providerError === undefined).length >= c.settings.limits.minSamples;
+const analyseSamples = (c: DeploymentContext, samples: readonly MetricSample[]): StageAnalysis => analyseStage(samples, c.settings.slo, c.settings.limits, percentOf(c));
+const analyse = (c: DeploymentContext): StageAnalysis => analyseSamples(c, c.samples);
+const failing = (verdict: StageAnalysis['verdict']): boolean => verdict === 'Fail' || verdict === 'Error';
+/** The stage has baked (at time `at`) with enough samples, or sampled as long as it may. */
+const stageDoneAt = (c: DeploymentContext, samples: readonly MetricSample[], at: number): boolean =>
+  (at >= c.bakeUntil && enoughSamples(c, samples)) || samples.length >= maxSamples(c);
+
+/** When the current stage's samples are due, from the next one on, taken one by one or caught up at once. */
+export function sampleTimes(c: DeploymentContext, until: number): number[] {
+  const times: number[] = [];
+  const room = maxSamples(c) - c.samples.length;
+  for (let t = c.nextSampleAt; t <= until && times.length < room; t += c.settings.sampleIntervalMs) times.push(t);
+  return times;
+}
+
+/** The samples due by the machine's now; the last is taken now (live ticks come a little after their time). */
+function dueTimes(c: DeploymentContext): number[] {
+  const times = sampleTimes(c, c.now);
+  if (times.length > 0) times[times.length - 1] = c.now;
+  return times;
+}
+
+/** Every time the current stage could still sample, until it must be done: what a look-ahead source answers. */
+export const remainingSampleTimes = (c: DeploymentContext): number[] => sampleTimes(c, Infinity);
+
+/**
+ * How many of `batch` (the stage's next samples, in order) the machine takes: up to and including the first
+ * that decides the stage (a Fail or Error verdict, or the stage done), else all. Sample by sample or caught up
+ * in one batch, the stage ends at the same sample with the same verdict.
+ */
+export function samplesTaken(c: DeploymentContext, batch: readonly MetricSample[]): number {
+  const samples = [...c.samples];
+  for (const [k, sample] of batch.entries()) {
+    samples.push(sample);
+    if (failing(analyseSamples(c, samples).verdict) || stageDoneAt(c, samples, sample.at)) return k + 1;
+  }
+  return batch.length;
+}
 
 export const deploymentMachine = setup({
   types: {
@@ -79,8 +116,8 @@ export const deploymentMachine = setup({
       sendBack({ type: 'SHIFTED' });
     }),
     // One sampler per canary, asked for each sample: cheaper than an actor per sample.
-    sampler: fromCallback<TakeSample, SampleInput>(({ sendBack, receive }) => {
-      receive((ask) => sendBack({ type: 'SAMPLED', sample: { at: ask.at, providerError: 'no metric source configured' } }));
+    sampler: fromCallback<TakeSamples, SampleInput>(({ sendBack, receive }) => {
+      receive((ask) => sendBack({ type: 'SAMPLED', samples: ask.times.map((at) => ({ at, providerError: 'no metric source configured' })) }));
     }),
     rollback: fromCallback<DeploymentEvent, RollbackInput>(({ sendBack }) => {
       sendBack({ type: 'ROLLED_BACK' });
@@ -91,10 +128,10 @@ export const deploymentMachine = setup({
     needsApproval: ({ context }) => context.action === 'await_approval',
     approvalExpired: ({ context, event }) => event.type === 'TICK' && event.now >= context.approvalExpiresAt,
     sampleDue: ({ context, event }) => event.type === 'TICK' && event.now >= context.nextSampleAt,
-    // Guards see the context before this event's actions: include the new sample.
+    // Guards see the context before this event's actions: include the samples taken.
     failedFast: ({ context, event }) =>
-      event.type === 'SAMPLED' && ['Fail', 'Error'].includes(analyse({ ...context, samples: [...context.samples, event.sample] }).verdict),
-    stageDone: ({ context }) => (context.now >= context.bakeUntil && enoughSamples(context)) || context.samples.length >= maxSamples(context),
+      event.type === 'SAMPLED' && failing(analyseSamples(context, [...context.samples, ...event.samples.slice(0, samplesTaken(context, event.samples))]).verdict),
+    stageDone: ({ context }) => stageDoneAt(context, context.samples, context.now),
     passed: ({ context }) => analyse(context).verdict === 'Pass',
     inconclusive: ({ context }) => analyse(context).verdict === 'Inconclusive',
     lastStage: ({ context }) => context.stage >= context.plan.length - 1,
@@ -109,9 +146,11 @@ export const deploymentMachine = setup({
       analysis: null,
       maxTraffic: Math.max(context.maxTraffic, percentOf(context)),
     })),
-    recordSample: assign(({ context, event }) =>
-      event.type === 'SAMPLED' ? { samples: [...context.samples, event.sample], nextSampleAt: context.nextSampleAt + context.settings.sampleIntervalMs } : {},
-    ),
+    recordSamples: assign(({ context, event }) => {
+      if (event.type !== 'SAMPLED') return {};
+      const taken = samplesTaken(context, event.samples);
+      return { samples: [...context.samples, ...event.samples.slice(0, taken)], nextSampleAt: context.nextSampleAt + taken * context.settings.sampleIntervalMs };
+    }),
     recordAnalysis: assign(({ context }) => {
       const analysis = analyse(context);
       return { analysis: { ...analysis, stage: context.stage, percent: percentOf(context) }, reason: analysis.reason };
@@ -191,11 +230,12 @@ export const deploymentMachine = setup({
           },
         },
         sampling: {
-          entry: sendTo('sampler', ({ context }): TakeSample => ({ type: 'TAKE_SAMPLE', stage: context.stage, percent: percentOf(context), index: context.samples.length, at: context.now })),
+          // Every sample due by now: one when ticked on time, several after a stall or when the clock skipped ahead.
+          entry: sendTo('sampler', ({ context }): TakeSamples => ({ type: 'TAKE_SAMPLES', stage: context.stage, percent: percentOf(context), fromIndex: context.samples.length, times: dueTimes(context) })),
           on: {
             SAMPLED: [
-              { guard: 'failedFast', actions: ['recordSample', 'recordAnalysis'], target: '#deployment.rolling_back' },
-              { actions: 'recordSample', target: 'baking' },
+              { guard: 'failedFast', actions: ['recordSamples', 'recordAnalysis'], target: '#deployment.rolling_back' },
+              { actions: 'recordSamples', target: 'baking' },
             ],
           },
         },

@@ -34,6 +34,8 @@ export interface SimulationOptions {
   silentApprovers?: boolean;
   /** Start of the workload (tests move it across DST changes and freeze windows). */
   startMs?: number;
+  /** Skip the clock to each stage's deciding sample (default); false delivers every sample on its own tick. */
+  lookahead?: boolean;
   /** For tests of the checker: an engine that skips gates. */
   engineFactory?: (deps: ConstructorParameters<typeof Engine>[0]) => Engine;
 }
@@ -64,7 +66,7 @@ export function simulate(opts: SimulationOptions): SimulationRun {
   const simulated = new SimulatedMetricSource({ seed: opts.seed, defects: workload.defects, providerErrorRate: WORKLOAD.providerErrorRate, gapRate: WORKLOAD.gapRate });
   const metrics = opts.wrapMetrics ? opts.wrapMetrics(simulated) : simulated;
   const assessor = new Assessor(catalog, config, history, featureEmbedder);
-  const deps = { db, catalog, config, history, assessor, clock, metrics, ...(opts.advisor ? { advisor: opts.advisor } : {}) };
+  const deps = { db, catalog, config, history, assessor, clock, metrics, lookahead: opts.lookahead ?? true, ...(opts.advisor ? { advisor: opts.advisor } : {}) };
   const engine = opts.engineFactory ? opts.engineFactory(deps) : new Engine(deps);
   const approvers = new SimulatedApprovers(opts.seed);
 

@@ -28,6 +28,8 @@ export class HistoryStore implements HistoryView {
   private readonly exists;
   private readonly byLabel;
   private readonly finishStmt;
+  /** Neighbours by index label: every assessment looks up k of them, and a finished row never changes. */
+  private readonly neighbours = new Map<number, Omit<Neighbour, 'similarity'>>();
 
   constructor(
     private readonly db: Db,
@@ -52,6 +54,7 @@ export class HistoryStore implements HistoryView {
 
   /** Failure counts from SQLite; returns the next free index label. */
   private reloadCounts(): number {
+    this.neighbours.clear(); // labels may be handed out again after a rollback
     this.counts.clear();
     this.fleet.executed = 0;
     this.fleet.failures = 0;
@@ -168,8 +171,13 @@ export class HistoryStore implements HistoryView {
 
   /** The deployment behind an index label, as a neighbour (empty if the label is unknown). */
   nearestByLabel(label: number, similarity: number): Neighbour[] {
-    const row = this.byLabel.get(label) as [string, string, Outcome, string | null, string] | undefined;
-    if (!row) return [];
-    return [{ deploymentId: row[0], serviceId: row[1], outcome: row[2], finishedAt: row[4], similarity, ...(row[3] ? { failureReason: row[3] } : {}) }];
+    let known = this.neighbours.get(label);
+    if (!known) {
+      const row = this.byLabel.get(label) as [string, string, Outcome, string | null, string] | undefined;
+      if (!row) return [];
+      known = { deploymentId: row[0], serviceId: row[1], outcome: row[2], finishedAt: row[4], ...(row[3] ? { failureReason: row[3] } : {}) };
+      this.neighbours.set(label, known);
+    }
+    return [{ ...known, similarity }];
   }
 }

@@ -23,10 +23,10 @@ const events: DeploymentEvent[] = [
   { type: 'PROMOTE', by: 'h' },
   { type: 'ABORT', by: 'h', reason: 'stop' },
   { type: 'SHIFTED' },
-  { type: 'SAMPLED', sample: good },
-  { type: 'SAMPLED', sample: { ...good, errorRate: 0.2 } },
-  { type: 'SAMPLED', sample: { at: 0 } },
-  { type: 'SAMPLED', sample: { at: 0, providerError: 'down' } },
+  { type: 'SAMPLED', samples: [good] },
+  { type: 'SAMPLED', samples: [{ ...good, errorRate: 0.2 }] },
+  { type: 'SAMPLED', samples: [{ at: 0 }] },
+  { type: 'SAMPLED', samples: [{ at: 0, providerError: 'down' }] },
   { type: 'ROLLED_BACK' },
 ];
 // The pure graph does not run invoked actors: their answers are among the events above.
@@ -69,13 +69,13 @@ describe('deployment machine paths', () => {
       actor.send({ type: 'SHIFTED' });
       for (let s = 0; s < stage; s++) {
         actor.send({ type: 'TICK', now: (s * 2 + 1) * 30_000 });
-        actor.send({ type: 'SAMPLED', sample: good });
+        actor.send({ type: 'SAMPLED', samples: [good] });
         actor.send({ type: 'TICK', now: (s * 2 + 2) * 30_000 });
-        actor.send({ type: 'SAMPLED', sample: good });
+        actor.send({ type: 'SAMPLED', samples: [good] });
         actor.send({ type: 'SHIFTED' });
       }
       actor.send({ type: 'TICK', now: 10_000_000 });
-      actor.send({ type: 'SAMPLED', sample: { ...good, errorRate: 0.023 } });
+      actor.send({ type: 'SAMPLED', samples: [{ ...good, errorRate: 0.023 }] });
       const snap = actor.getSnapshot();
       expect(snap.value).toBe('rolling_back');
       expect(snap.context.reason).toBe(`error_rate 2.3% > 1.0% at ${percent}%`);

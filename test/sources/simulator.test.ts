@@ -43,6 +43,19 @@ describe('simulator', () => {
     expect(c).not.toBe(a);
   });
 
+  it('skipping the clock to deciding samples changes nothing: same report, same audit chain, same samples', () => {
+    const both = [true, false].map((lookahead) => {
+      const r = simulate({ seed: 11, count: 250, services: 8, autonomy: 'GOVERNED', dbPath: join(dir, `s${n++}.db`), lookahead });
+      const study = computeStudy(r, 11);
+      const head = r.engine.audit.verify();
+      const samples = r.deployments.map((d) => [d.id, d.outcome, d.samples.length, d.stages.map((s) => s.verdict).join()]);
+      r.db.close();
+      return { study: JSON.stringify(study), head, samples };
+    });
+    expect(both[0]?.head).toMatchObject({ ok: true });
+    expect(both[0]).toEqual(both[1]);
+  });
+
   it('finds no safety violation in a normal run, and the audit chain is intact', () => {
     const { study } = run(3, 300);
     expect(study.safety).toMatchObject({ violations: 0, auditIntact: true });
