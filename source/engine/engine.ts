@@ -12,11 +12,11 @@ import type { AuditEntry, AuditInput, ActorKind } from '../store/audit-log.js';
 import { AuditLog } from '../store/audit-log.js';
 import type { Db } from '../store/database.js';
 import type { HistoryStore } from '../store/history-store.js';
-import type { MetricSource, SampleQuery, TrafficActions } from '../metrics/metric-source.js';
-import type { MetricSample } from '../domain/slo.js';
+import type { MetricSource, TrafficActions } from '../metrics/metric-source.js';
 import { NO_TRAFFIC_ACTIONS } from '../metrics/metric-source.js';
-import type { DeploymentContext, DeploymentEvent, DeploymentInput, RollbackInput, SampleInput, ShiftInput, TakeSamples } from '../machines/deployment-machine.js';
-import { deploymentMachine, remainingSampleTimes, samplesTaken } from '../machines/deployment-machine.js';
+import type { DeploymentContext, DeploymentEvent, DeploymentInput, RollbackInput, ShiftInput } from '../machines/deployment-machine.js';
+import { deploymentMachine } from '../machines/deployment-machine.js';
+import { decidingSampleAt, dueSamples } from './sampling.js';
 import type { Clock } from './clock.js';
 import type { DeploymentView, LifecycleState, StageRecord } from './deployment-view.js';
 import { receivedEntries } from './audit-events.js';
@@ -60,6 +60,8 @@ interface Live {
   lastAnalysis: DeploymentContext['analysis'];
   /** When this deployment next needs the clock (a sample or a gate deadline); Infinity when it waits for a person. */
   wakeAt: number;
+  /** Samples were asked of a slow source and have not come back yet. */
+  sampling: boolean;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -76,20 +78,8 @@ function wakeOf(s: Snapshot, lookahead?: MetricSource): number {
   if (s.status !== 'active') return Infinity;
   const v = s.value;
   if (v === 'awaiting_approval') return s.context.approvalExpiresAt;
-  if (typeof v === 'object' && v.canary === 'baking') return lookahead ? decidingSampleAt(s.context, lookahead) : s.context.nextSampleAt;
+  if (typeof v === 'object' && v.canary === 'baking') return lookahead ? decidingSampleAt(lookahead, s.context) : s.context.nextSampleAt;
   return Infinity;
-}
-
-/** When the stage's deciding sample is due, read ahead from a source that is a pure function of its query. */
-function decidingSampleAt(c: DeploymentContext, source: MetricSource): number {
-  const times = remainingSampleTimes(c);
-  const samples: MetricSample[] = [];
-  for (const [k, at] of times.entries()) {
-    const sample = sampleOrError(source, { deploymentId: c.deploymentId, serviceId: c.serviceId, stage: c.stage, trafficPercent: c.plan[c.stage] ?? 100, index: c.samples.length + k, at });
-    if (sample instanceof Promise) return c.nextSampleAt;
-    samples.push(sample);
-  }
-  return times[samplesTaken(c, samples) - 1] ?? c.nextSampleAt;
 }
 
 function outcomeOf(state: LifecycleState, ctx: DeploymentContext): Outcome | null {
@@ -137,14 +127,6 @@ export class Engine {
       actors: {
         shiftTraffic: fromCallback<DeploymentEvent, ShiftInput>(({ sendBack, input }) => {
           settle(() => traffic.shift(input.deploymentId, input.serviceId, input.percent), () => sendBack({ type: 'SHIFTED' }), (e) => sendBack({ type: 'SHIFT_FAILED', error: e }));
-        }),
-        sampler: fromCallback<TakeSamples, SampleInput>(({ sendBack, receive, input }) => {
-          receive((ask) => {
-            const samples = ask.times.map((at, k) => sampleOrError(deps.metrics, { deploymentId: input.deploymentId, serviceId: input.serviceId, stage: ask.stage, trafficPercent: ask.percent, index: ask.fromIndex + k, at }));
-            // Synchronous sources answer in this step (simulation); asynchronous ones when every sample is in.
-            if (samples.some((s) => s instanceof Promise)) void Promise.all(samples).then((all) => sendBack({ type: 'SAMPLED', samples: all }));
-            else sendBack({ type: 'SAMPLED', samples: samples as MetricSample[] });
-          });
         }),
         rollback: fromCallback<DeploymentEvent, RollbackInput>(({ sendBack, input }) => {
           settle(() => traffic.rollback(input.deploymentId, input.serviceId, input.reason), () => sendBack({ type: 'ROLLED_BACK' }), (e) => sendBack({ type: 'ROLLBACK_FAILED', error: e }));
@@ -253,7 +235,7 @@ export class Engine {
         updatedAtMs: now,
         finishedAtMs: null,
       };
-      const live: Live = { actor, view, lastState: '', lastPersisted: '', lastAnalysis: null, wakeAt: Infinity };
+      const live: Live = { actor, view, lastState: '', lastPersisted: '', lastAnalysis: null, wakeAt: Infinity, sampling: false };
       this.live.set(request.id, live);
       actor.subscribe((snapshot) => this.observe(live, snapshot));
       actor.start();
@@ -296,7 +278,7 @@ export class Engine {
       if (state === 'paused') system('paused', { stage: ctx.stage, reason: ctx.analysis?.verdict === 'Inconclusive' ? ctx.analysis.reason : 'operator' });
       if (state === 'rolling_back') system('rollback_started', { stage: ctx.stage, percent: ctx.plan[ctx.stage] ?? 0, reason: ctx.reason });
     }
-    live.wakeAt = wakeOf(snapshot, this.lookahead);
+    live.wakeAt = live.sampling ? Infinity : wakeOf(snapshot, this.lookahead);
     const outcome = outcomeOf(state, ctx);
     Object.assign(live.view, {
       state,
@@ -356,7 +338,7 @@ export class Engine {
         updatedAtMs: this.deps.clock.now(),
         finishedAtMs: null,
       };
-      const live: Live = { actor, view, lastState: stateKey(snapshot), lastPersisted: '', lastAnalysis: ctx.analysis, wakeAt: wakeOf(snapshot, this.lookahead) };
+      const live: Live = { actor, view, lastState: stateKey(snapshot), lastPersisted: '', lastAnalysis: ctx.analysis, wakeAt: wakeOf(snapshot, this.lookahead), sampling: false };
       this.live.set(row.id, live);
       this.record([{ ts: iso(this.deps.clock.now()), actor: { kind: 'system', id: 'engine' }, event: 'resumed_after_restart', deploymentId: row.id, payload: { state: live.lastState, stage: ctx.stage } }]);
       actor.subscribe((s) => this.observe(live, s));
@@ -409,7 +391,35 @@ export class Engine {
     const due = [...this.live.values()].filter((live) => live.wakeAt <= now);
     if (due.length === 0) return;
     this.tx(() => {
-      for (const live of due) live.actor.send({ type: 'TICK', now });
+      for (const live of due) this.wake(live, now);
+    });
+  }
+
+  /** A deadline came: deliver the samples due (a baking canary) or the time (a gate that may expire). */
+  private wake(live: Live, now: number): void {
+    const snapshot = live.actor.getSnapshot();
+    if (!snapshot.matches({ canary: 'baking' })) {
+      live.actor.send({ type: 'TICK', now });
+      return;
+    }
+    const c = snapshot.context;
+    const asked = { stage: c.stage, fromIndex: c.samples.length };
+    const samples = dueSamples(this.deps.metrics, c, now);
+    if (!(samples instanceof Promise)) {
+      live.actor.send({ type: 'SAMPLED', now, ...asked, samples });
+      return;
+    }
+    // A slow source (a command): no new asks until it answers; the machine drops an answer that comes late.
+    live.sampling = true;
+    live.wakeAt = Infinity;
+    void samples.then((answer) => {
+      live.sampling = false;
+      if (this.live.get(c.deploymentId) !== live) return;
+      try {
+        this.tx(() => live.actor.send({ type: 'SAMPLED', now: this.deps.clock.now(), ...asked, samples: answer }));
+      } catch {
+        live.wakeAt = this.deps.clock.now(); // the database was busy: ask again on the next tick
+      }
     });
   }
 
@@ -455,17 +465,6 @@ export class Engine {
 
   abort(id: string, by: string, reason: string): DeploymentView {
     return this.humanAction(id, by, 'aborted', { reason }, { type: 'ABORT', by, reason }, (s) => s.matches('canary'), 'abort');
-  }
-}
-
-/** A sample, or the provider's failure as a sample with `providerError`; never throws or rejects. */
-function sampleOrError(source: MetricSource, q: SampleQuery): MetricSample | Promise<MetricSample> {
-  const failed = (e: unknown): MetricSample => ({ at: q.at, providerError: e instanceof Error ? e.message : String(e) });
-  try {
-    const sample = source.sample(q);
-    return sample instanceof Promise ? sample.then((s) => s ?? { at: q.at }, failed) : (sample ?? { at: q.at });
-  } catch (error) {
-    return failed(error);
   }
 }
 

@@ -1,0 +1,36 @@
+// Canary samples for the engine to deliver: the samples due now, and in simulation the time of the sample
+// that will decide the stage, read ahead from a source that is a pure function of its query.
+import type { MetricSample } from '../domain/slo.js';
+import type { MetricSource, SampleQuery } from '../metrics/metric-source.js';
+import type { DeploymentContext } from '../machines/deployment-machine.js';
+import { dueTimes, percentOf, samplesTaken, sampleTimes } from '../machines/stage-samples.js';
+
+/** A sample, or the provider's failure as a sample with `providerError`; never throws or rejects. */
+export function sampleOrError(source: MetricSource, q: SampleQuery): MetricSample | Promise<MetricSample> {
+  const failed = (e: unknown): MetricSample => ({ at: q.at, providerError: e instanceof Error ? e.message : String(e) });
+  try {
+    const sample = source.sample(q);
+    return sample instanceof Promise ? sample.then((s) => s ?? { at: q.at }, failed) : (sample ?? { at: q.at });
+  } catch (error) {
+    return failed(error);
+  }
+}
+
+function samplesAt(source: MetricSource, c: DeploymentContext, times: readonly number[]): Array<MetricSample | Promise<MetricSample>> {
+  const base = { deploymentId: c.deploymentId, serviceId: c.serviceId, stage: c.stage, trafficPercent: percentOf(c) };
+  return times.map((at, k) => sampleOrError(source, { ...base, index: c.samples.length + k, at }));
+}
+
+/** The samples due at `now` (none when not yet due): at once from a synchronous source, later otherwise. */
+export function dueSamples(source: MetricSource, c: DeploymentContext, now: number): MetricSample[] | Promise<MetricSample[]> {
+  const samples = samplesAt(source, c, dueTimes(c, now));
+  return samples.some((s) => s instanceof Promise) ? Promise.all(samples) : (samples as MetricSample[]);
+}
+
+/** When the sample that decides the stage is due; the next sample's time if the source cannot answer at once. */
+export function decidingSampleAt(source: MetricSource, c: DeploymentContext): number {
+  const times = sampleTimes(c, Infinity);
+  const samples = samplesAt(source, c, times);
+  if (samples.some((s) => s instanceof Promise)) return c.nextSampleAt;
+  return times[samplesTaken(c, samples as MetricSample[]) - 1] ?? c.nextSampleAt;
+}
