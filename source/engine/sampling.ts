@@ -3,7 +3,7 @@
 import type { MetricSample } from '../domain/slo.js';
 import type { MetricSource, SampleQuery } from '../metrics/metric-source.js';
 import type { DeploymentContext } from '../machines/deployment-machine.js';
-import { dueTimes, percentOf, samplesTaken, sampleTimes } from '../machines/stage-samples.js';
+import { decidedBy, dueTimes, percentOf, sampleTimes } from '../machines/stage-samples.js';
 
 /** A sample, or the provider's failure as a sample with `providerError`; never throws or rejects. */
 export function sampleOrError(source: MetricSource, q: SampleQuery): MetricSample | Promise<MetricSample> {
@@ -29,8 +29,13 @@ export function dueSamples(source: MetricSource, c: DeploymentContext, now: numb
 
 /** When the sample that decides the stage is due; the next sample's time if the source cannot answer at once. */
 export function decidingSampleAt(source: MetricSource, c: DeploymentContext): number {
-  const times = sampleTimes(c, Infinity);
-  const samples = samplesAt(source, c, times);
-  if (samples.some((s) => s instanceof Promise)) return c.nextSampleAt;
-  return times[samplesTaken(c, samples as MetricSample[]) - 1] ?? c.nextSampleAt;
+  const samples = [...c.samples];
+  const query = { deploymentId: c.deploymentId, serviceId: c.serviceId, stage: c.stage, trafficPercent: percentOf(c) };
+  for (const at of sampleTimes(c, Infinity)) {
+    const sample = sampleOrError(source, { ...query, index: samples.length, at });
+    if (sample instanceof Promise) return c.nextSampleAt;
+    samples.push(sample);
+    if (decidedBy(c, samples, at)) return at;
+  }
+  return c.nextSampleAt;
 }

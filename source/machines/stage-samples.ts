@@ -54,16 +54,20 @@ export function dueTimes(w: StageWindow, now: number): number[] {
   return times;
 }
 
+/** Whether the stage is decided once it has `samples`, the last taken at `at`: a Fail or Error, or done. */
+export const decidedBy = (w: StageWindow, samples: readonly MetricSample[], at: number): boolean =>
+  isFailing(analyseSamples(w, samples)) || stageDoneAt(w, samples, at);
+
 /**
  * How many of `batch` (the stage's next samples, in order) the stage takes: up to and including the first
- * that decides it (a Fail or Error verdict, or the stage done), else all. Sample by sample or caught up in
- * one batch, a stage ends at the same sample with the same verdict.
+ * that decides it, else all. Sample by sample or caught up in one batch, a stage ends at the same sample
+ * with the same verdict.
  */
 export function samplesTaken(w: StageWindow, batch: readonly MetricSample[]): number {
   const samples = [...w.samples];
   for (const [k, sample] of batch.entries()) {
     samples.push(sample);
-    if (isFailing(analyseSamples(w, samples)) || stageDoneAt(w, samples, sample.at)) return k + 1;
+    if (decidedBy(w, samples, sample.at)) return k + 1;
   }
   return batch.length;
 }

@@ -7,7 +7,7 @@ import { chmodSync, existsSync, readFileSync, renameSync } from 'node:fs';
 import type { Db } from './database.js';
 import { getMeta, setMeta } from './database.js';
 
-export const HNSW_PARAMS = { M: 16, efConstruction: 200, ef: 64, seed: 100 } as const;
+export const HNSW_PARAMS = { M: 16, efConstruction: 100, ef: 64, seed: 100 } as const;
 const INITIAL_CAPACITY = 1_024;
 
 export interface IndexHit {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { getShortestPaths } from '@xstate/graph';
 import { createActor, fromCallback } from 'xstate';
 import { deploymentMachine } from '../../source/machines/deployment-machine.js';
-import type { DeploymentContext, DeploymentEvent, DeploymentInput } from '../../source/machines/deployment-machine.js';
+import type { DeploymentContext, DeploymentEvent, DeploymentInput, SampledEvent } from '../../source/machines/deployment-machine.js';
 import type { MetricSample } from '../../source/domain/slo.js';
 import type { Action } from '../../source/domain/autonomy.js';
 
@@ -27,7 +27,7 @@ const events: DeploymentEvent[] = [
   { type: 'ROLLED_BACK' },
 ];
 /** Samples as the engine delivers them: for the stage in progress, from its next sample on. */
-const sampled = (c: { stage: number; samples: unknown[]; now: number }, sample: MetricSample): DeploymentEvent => ({
+const sampled = (c: { stage: number; samples: unknown[]; now: number }, sample: MetricSample): SampledEvent => ({
   type: 'SAMPLED',
   now: c.now + 30_000,
   stage: c.stage,
