@@ -64,7 +64,9 @@ interface Live {
   sampling: boolean;
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString();
+/** ISO time of `ms`; a transition writes several entries at one instant, so the last one is kept. */
+let lastIso = { ms: NaN, text: '' };
+const iso = (ms: number): string => (ms === lastIso.ms ? lastIso.text : (lastIso = { ms, text: new Date(ms).toISOString() }).text);
 
 function lifecycle(snapshot: Snapshot): LifecycleState {
   const v = snapshot.value;
