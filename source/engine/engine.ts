@@ -55,14 +55,17 @@ interface Live {
   actor: DeploymentActor;
   view: DeploymentView;
   lastState: string;
-  /** What was last persisted: the lifecycle state and stage, not every sample. */
+  /** What was last persisted (`persistKey`): the machine's state and stage, not every sample. */
   lastPersisted: string;
   lastAnalysis: DeploymentContext['analysis'];
   /** When this deployment next needs the clock (a sample or a gate deadline); Infinity when it waits for a person. */
   wakeAt: number;
   /** Samples were asked of a slow source and have not come back yet. */
   sampling: boolean;
+  unsubscribe: () => void;
 }
+
+interface DeploymentRow { id: string; request: string; assessment: string; machine: string | null; outcome: string | null }
 
 /** ISO time of `ms`; a transition writes several entries at one instant, so the last one is kept. */
 let lastIso = { ms: NaN, text: '' };
@@ -75,6 +78,8 @@ function lifecycle(snapshot: Snapshot): LifecycleState {
 }
 
 const stateKey = (s: Snapshot): string => JSON.stringify(s.value);
+/** A restart re-runs the current stage's sampling: state and stage changes are what must survive it. */
+const persistKey = (s: Snapshot): string => `${stateKey(s)}|${s.context.stage}`;
 
 function wakeOf(s: Snapshot, lookahead?: MetricSource): number {
   if (s.status !== 'active') return Infinity;
@@ -113,6 +118,7 @@ export class Engine {
       this.pendingAudit = [];
       const result = fn();
       if (this.failure !== undefined) throw this.failure;
+      this.persistMachines();
       // One append per transaction: the chain head is read once, and nothing is announced that rolled back.
       this.appended = this.pendingAudit.length > 0 ? this.audit.append(this.pendingAudit) : [];
       return result;
@@ -146,6 +152,29 @@ export class Engine {
     for (const l of this.listeners) l(event);
   }
 
+  /** In-flight deployments whose state or stage changed in the open transaction. */
+  private readonly unpersisted = new Set<Live>();
+
+  /**
+   * Writes each changed machine once, as it stands when the transaction ends: a shift that completed in the
+   * same transaction is persisted with it, so a restart does not shift (and audit) that stage again.
+   */
+  private persistMachines(): void {
+    for (const live of this.unpersisted) {
+      if (this.live.get(live.view.id) !== live) continue; // finished: its row holds the outcome instead
+      const snapshot = live.actor.getSnapshot();
+      const state = lifecycle(snapshot);
+      live.lastPersisted = persistKey(snapshot);
+      this.updateRow.run(state === 'canary' || state === 'paused' ? `${state} ${snapshot.context.plan[snapshot.context.stage] ?? 100}%` : state, JSON.stringify(live.actor.getPersistedSnapshot()), live.view.id);
+    }
+    this.unpersisted.clear();
+  }
+
+  /** Deployments the open transaction has moved (events sent, submitted). */
+  private readonly touched = new Set<string>();
+  /** Deployments a failed transaction moved ahead of the database; rebuilt from their rows next time. */
+  private readonly stale = new Map<string, DeploymentView>();
+
   /** Entries recorded inside the open transaction, appended when it ends. */
   private pendingAudit: AuditInput[] | undefined;
   /** What the last transaction appended, announced once it has committed. */
@@ -166,23 +195,34 @@ export class Engine {
    * that reads first would fail at once with SQLITE_BUSY instead of waiting its turn. */
   private tx<T>(fn: () => T): T {
     if (this.pendingAudit) return fn(); // already inside one (an actor started within a transaction)
+    if (this.stale.size > 0) this.run(() => this.reviveStale());
+    return this.run(fn);
+  }
+
+  private run<T>(fn: () => T): T {
+    const scored = this.scored.length;
     try {
       const result = this.transaction.immediate(fn) as T;
       const appended = this.appended;
       this.appended = [];
       for (const entry of appended) this.emit({ kind: 'audit', entry });
       return result;
+    } catch (error) {
+      if (this.touched.size > 0) this.rollBackMemory(scored);
+      throw error;
     } finally {
       this.pendingAudit = undefined;
+      this.touched.clear();
+      this.unpersisted.clear();
     }
   }
 
   get deployments(): DeploymentView[] {
-    return [...this.finished.values(), ...[...this.live.values()].map((l) => l.view)];
+    return [...this.finished.values(), ...[...this.live.values()].map((l) => l.view), ...this.stale.values()];
   }
 
   get(id: string): DeploymentView | undefined {
-    return this.live.get(id)?.view ?? this.finished.get(id);
+    return this.live.get(id)?.view ?? this.finished.get(id) ?? this.stale.get(id);
   }
 
   /** Assesses a request, audits the decision and starts its lifecycle. */
@@ -237,9 +277,10 @@ export class Engine {
         updatedAtMs: now,
         finishedAtMs: null,
       };
-      const live: Live = { actor, view, lastState: '', lastPersisted: '', lastAnalysis: null, wakeAt: Infinity, sampling: false };
+      const live: Live = { actor, view, lastState: '', lastPersisted: '', lastAnalysis: null, wakeAt: Infinity, sampling: false, unsubscribe: () => undefined };
       this.live.set(request.id, live);
-      actor.subscribe((snapshot) => this.observe(live, snapshot));
+      this.touched.add(request.id);
+      live.unsubscribe = actor.subscribe((snapshot) => this.observe(live, snapshot)).unsubscribe;
       actor.start();
       return this.get(request.id) as DeploymentView;
     });
@@ -247,6 +288,7 @@ export class Engine {
 
   /** Transitions become audit entries, persisted state and events for subscribers. */
   private observe(live: Live, snapshot: Snapshot): void {
+    this.touched.add(live.view.id);
     try {
       this.observeTransition(live, snapshot);
     } catch (error) {
@@ -299,10 +341,8 @@ export class Engine {
       if (outcome === 'succeeded' || outcome === 'failed' || outcome === 'rolled_back') this.learn(live.view.assessment.score, outcome !== 'succeeded', entries, now);
       this.live.delete(id);
       this.finished.set(id, live.view);
-    } else if (`${state}|${ctx.stage}` !== live.lastPersisted) {
-      // A restart re-runs the current stage's sampling; lifecycle and stage changes are what must survive.
-      live.lastPersisted = `${state}|${ctx.stage}`;
-      this.updateRow.run(state === 'canary' || state === 'paused' ? `${state} ${ctx.plan[ctx.stage] ?? 100}%` : state, JSON.stringify(live.actor.getPersistedSnapshot()), id);
+    } else if (persistKey(snapshot) !== live.lastPersisted) {
+      this.unpersisted.add(live);
     }
     if (entries.length) this.record(entries);
     if (changed || entries.length) this.emit({ kind: 'changed', deployment: live.view });
@@ -315,38 +355,83 @@ export class Engine {
   restore(): number {
     this.restoreThresholds();
     const rows = this.deps.db
-      .prepare("SELECT id, request, assessment, machine FROM deployments WHERE outcome IS NULL AND machine IS NOT NULL")
-      .all() as Array<{ id: string; request: string; assessment: string; machine: string }>;
+      .prepare('SELECT id, request, assessment, machine, outcome FROM deployments WHERE outcome IS NULL AND machine IS NOT NULL')
+      .all() as Array<DeploymentRow & { machine: string }>;
     for (const row of rows) {
       if (this.live.has(row.id)) continue;
-      const snapshot = JSON.parse(row.machine) as Snapshot;
-      const actor = createActor(this.machine, { snapshot, input: snapshot.context });
-      const request = JSON.parse(row.request) as DeploymentRequest;
-      const ctx = snapshot.context;
-      const view: DeploymentView = {
-        id: row.id,
-        request,
-        tier: this.deps.catalog.get(request.serviceId)?.service.tier ?? 'medium',
-        assessment: JSON.parse(row.assessment) as DeploymentView['assessment'],
-        state: lifecycle(snapshot),
-        plan: ctx.plan,
-        stage: ctx.stage,
-        samples: ctx.samples,
-        stages: [],
-        reason: ctx.reason,
-        decidedBy: ctx.decidedBy,
-        outcome: null,
-        requestedAtMs: Date.parse(request.requestedAt),
-        updatedAtMs: this.deps.clock.now(),
-        finishedAtMs: null,
-      };
-      const live: Live = { actor, view, lastState: stateKey(snapshot), lastPersisted: '', lastAnalysis: ctx.analysis, wakeAt: wakeOf(snapshot, this.lookahead), sampling: false };
-      this.live.set(row.id, live);
-      this.record([{ ts: iso(this.deps.clock.now()), actor: { kind: 'system', id: 'engine' }, event: 'resumed_after_restart', deploymentId: row.id, payload: { state: live.lastState, stage: ctx.stage } }]);
-      actor.subscribe((s) => this.observe(live, s));
-      this.tx(() => actor.start());
+      const live = this.revive(row, []);
+      this.record([{ ts: iso(this.deps.clock.now()), actor: { kind: 'system', id: 'engine' }, event: 'resumed_after_restart', deploymentId: row.id, payload: { state: live.lastState, stage: live.view.stage } }]);
+      this.tx(() => live.actor.start());
     }
     return rows.length;
+  }
+
+  /** An in-flight deployment rebuilt from its row (not started yet): after a restart or a failed transaction. */
+  private revive(row: DeploymentRow & { machine: string }, stages: StageRecord[]): Live {
+    const snapshot = JSON.parse(row.machine) as Snapshot;
+    const actor = createActor(this.machine, { snapshot, input: snapshot.context });
+    const request = JSON.parse(row.request) as DeploymentRequest;
+    const ctx = snapshot.context;
+    const view: DeploymentView = {
+      id: row.id,
+      request,
+      tier: this.deps.catalog.get(request.serviceId)?.service.tier ?? 'medium',
+      assessment: JSON.parse(row.assessment) as DeploymentView['assessment'],
+      state: lifecycle(snapshot),
+      plan: ctx.plan,
+      stage: ctx.stage,
+      samples: ctx.samples,
+      stages: stages.filter((s) => s.stage < ctx.stage),
+      reason: ctx.reason,
+      decidedBy: ctx.decidedBy,
+      outcome: null,
+      requestedAtMs: Date.parse(request.requestedAt),
+      updatedAtMs: this.deps.clock.now(),
+      finishedAtMs: null,
+    };
+    const live: Live = { actor, view, lastState: stateKey(snapshot), lastPersisted: persistKey(snapshot), lastAnalysis: ctx.analysis, wakeAt: wakeOf(snapshot, this.lookahead), sampling: false, unsubscribe: () => undefined };
+    this.live.set(row.id, live);
+    live.unsubscribe = actor.subscribe((s) => this.observe(live, s)).unsubscribe;
+    return live;
+  }
+
+  /**
+   * A transaction failed and SQLite rolled it back, but the actors it moved, the history's counts and index
+   * and the learned thresholds had already changed in memory. Everything it touched goes back to what the
+   * database holds: deployments are rebuilt from their rows when the next transaction starts.
+   */
+  private rollBackMemory(scored: number): void {
+    for (const id of this.touched) {
+      const live = this.live.get(id);
+      const view = live?.view ?? this.finished.get(id);
+      if (live) {
+        live.unsubscribe();
+        live.actor.stop();
+      }
+      this.live.delete(id);
+      this.finished.delete(id);
+      if (view) this.stale.set(id, view);
+    }
+    this.scored.length = scored;
+    this.deps.history.resync();
+    this.restoreThresholds();
+  }
+
+  /** Rebuilds the deployments a failed transaction left stale, inside the current transaction. */
+  private reviveStale(): void {
+    const rows = this.deps.db.prepare('SELECT id, request, assessment, machine, outcome FROM deployments WHERE id = ?');
+    for (const [id, view] of this.stale) {
+      this.stale.delete(id);
+      const row = rows.get(id) as DeploymentRow | undefined;
+      if (!row) continue; // its submission was rolled back: it never existed
+      if (row.outcome !== null || row.machine === null) {
+        this.finished.set(id, view); // finished before the failed transaction touched it
+        continue;
+      }
+      const live = this.revive({ ...row, machine: row.machine }, view.stages);
+      live.actor.start();
+      this.emit({ kind: 'changed', deployment: live.view });
+    }
   }
 
   /** LEARNING: thresholds adapted before a restart stay adapted (the last audited change wins). */
@@ -356,7 +441,7 @@ export class Engine {
       .prepare(`SELECT CAST(canonical AS TEXT) FROM audit WHERE deployment_id IS NULL AND CAST(canonical AS TEXT) LIKE '%"event":"thresholds_adapted"%' ORDER BY seq DESC LIMIT 1`)
       .pluck()
       .get() as string | undefined;
-    if (last) this.deps.assessor.setThresholds((JSON.parse(last) as { payload: { to: Config['levels'] } }).payload.to);
+    this.deps.assessor.setThresholds(last ? (JSON.parse(last) as { payload: { to: Config['levels'] } }).payload.to : this.deps.config.levels);
   }
 
   /** Executed outcomes by score, for LEARNING autonomy. */
@@ -382,6 +467,7 @@ export class Engine {
   }
 
   nextWake(): number | undefined {
+    if (this.stale.size > 0) return this.deps.clock.now(); // rebuild them at once
     let min = Infinity;
     for (const live of this.live.values()) if (live.wakeAt < min) min = live.wakeAt;
     return min === Infinity ? undefined : min;
@@ -390,6 +476,7 @@ export class Engine {
   /** Delivers the clock to every deployment whose deadline has come. */
   tick(): void {
     const now = this.deps.clock.now();
+    if (this.stale.size > 0) this.tx(() => undefined);
     const due = [...this.live.values()].filter((live) => live.wakeAt <= now);
     if (due.length === 0) return;
     this.tx(() => {
@@ -426,11 +513,12 @@ export class Engine {
   }
 
   private humanAction(id: string, by: string, event: string, payload: Record<string, unknown>, send: DeploymentEvent, allowed: (s: Snapshot) => boolean, what: string): DeploymentView {
-    const live = this.live.get(id);
-    if (!live) throw new ActionRefused(this.finished.has(id) ? `deployment "${id}" has finished` : `no deployment "${id}"`);
     const now = this.deps.clock.now();
+    // Deadlines first, committed on their own (a gate may have expired): a refusal then changes nothing.
+    this.tx(() => this.live.get(id)?.actor.send({ type: 'TICK', now }));
     return this.tx(() => {
-      live.actor.send({ type: 'TICK', now });
+      const live = this.live.get(id);
+      if (!live) throw new ActionRefused(this.finished.has(id) ? `deployment "${id}" has finished` : `no deployment "${id}"`);
       if (!allowed(live.actor.getSnapshot())) throw new ActionRefused(`deployment "${id}" is ${live.view.state}: cannot ${what}`);
       this.record([{ ts: iso(now), actor: { kind: 'human', id: by }, event, deploymentId: id, payload }]);
       live.actor.send(send);

@@ -149,6 +149,15 @@ export class HistoryStore implements HistoryView {
   }
 
   /**
+   * After the caller's transaction failed: counts and labels follow the database again, and the labels
+   * handed out since are withdrawn from the index (a later finish gives them out again).
+   */
+  resync(): void {
+    this.nextLabel = this.reloadCounts();
+    this.index.withdrawFrom(this.nextLabel);
+  }
+
+  /**
    * Marks a deployment the engine ran as finished (inside the caller's transaction): its outcome, and for
    * executed ones an index label and vector, so later assessments find it.
    */

@@ -130,8 +130,18 @@ export class VectorIndex {
     this.remember(label, vector);
   }
 
+  /**
+   * Withdraws every label from `label` on (added in a transaction that rolled back). hnswlib keeps them
+   * marked deleted; adding one of those labels again brings it back with its new vector.
+   */
+  withdrawFrom(label: number): void {
+    while ((this.matrixLabels.at(-1) ?? -1) >= label) {
+      this.index.markDelete(this.matrixLabels.pop() as number);
+    }
+  }
+
   search(vector: readonly number[], k: number): IndexHit[] {
-    const n = Math.min(k, this.count);
+    const n = Math.min(k, this.matrixLabels.length);
     if (n === 0) return [];
     const { neighbors, distances } = this.index.searchKnn(vector as number[], n);
     return neighbors.map((label, i) => ({ label, similarity: 1 - (distances[i] ?? 1) }));

@@ -1,0 +1,76 @@
+// A write that fails mid-transaction (disk full, a lock held too long) must not leave the engine's memory
+// ahead of the database: SQLite rolls back, and the actors, counts and index follow it back.
+import { describe, expect, it } from 'vitest';
+import { SimulatedMetricSource } from '../../source/metrics/simulated-source.js';
+import type { Defect } from '../../source/metrics/simulated-source.js';
+import { config, request, service } from '../helpers/builders.js';
+import { harness, T0 } from '../helpers/engine-harness.js';
+import { tempDir } from '../helpers/temp-db.js';
+
+const dir = tempDir();
+let n = 0;
+const at = (min: number): string => new Date(T0 + min * 60_000).toISOString();
+const services = [service({ id: 'svc', tier: 'low' }), service({ id: 'other', tier: 'low' })];
+const defects = new Map<string, Defect>([['req-2', { fromPercent: 25, metric: 'errorRate', value: 0.05 }]]);
+
+function run(failAtMinute?: number) {
+  const h = harness(dir, `f${n++}.db`, services, config(), new SimulatedMetricSource({ seed: 3, defects, providerErrorRate: 0, gapRate: 0 }));
+  for (const [i, minute] of [0, 1, 3, 4].entries()) {
+    h.runUntil(T0 + minute * 60_000);
+    h.engine.submit(request({ id: `req-${i + 1}`, serviceId: i % 2 ? 'other' : 'svc', requestedAt: at(minute) }));
+  }
+  if (failAtMinute !== undefined) {
+    h.runUntil(T0 + failAtMinute * 60_000);
+    h.db.exec("CREATE TEMP TRIGGER disk_full BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'disk full (injected)'); END");
+    const entries = h.engine.audit.count();
+    const next = h.engine.nextWake()!;
+    h.clock.set(next);
+    expect(() => h.engine.tick()).toThrow(/disk full/);
+    expect(h.engine.audit.count()).toBe(entries);
+    h.db.exec('DROP TRIGGER disk_full');
+  }
+  h.runUntil(T0 + 120 * 60_000);
+  return h;
+}
+
+describe('a failed write', () => {
+  it('rolls memory back with the database: every deployment carries on to the outcome it would have had, audited once', () => {
+    const control = run();
+    // Minute 9: req-1 finishing, req-2 failing its 25% stage, others mid-canary: the failed tick touched them all.
+    const h = run(9);
+    const outcomes = (x: typeof h) => x.engine.deployments.map((d) => `${d.id}:${d.outcome}:${d.stages.map((s) => s.verdict).join('')}`).sort();
+    expect(outcomes(h)).toEqual(outcomes(control));
+    expect(h.engine.audit.verify().ok).toBe(true);
+    for (const d of h.engine.deployments) {
+      const events = h.engine.audit.forDeployment(d.id).map((e) => e.event);
+      expect(events.filter((e) => e === 'finished'), d.id).toHaveLength(1);
+      const shifts = h.engine.audit.forDeployment(d.id).filter((e) => e.event === 'traffic_shifted').map((e) => e.payload.stage);
+      expect(shifts, d.id).toEqual([...new Set(shifts)]); // no stage shifted twice
+    }
+    // Counts and index agree with the rows: nothing finished twice, no label without a row.
+    const executed = h.db.prepare("SELECT count(*) FROM deployments WHERE outcome IN ('succeeded','rolled_back','failed')").pluck().get();
+    expect(h.history.fleetCounts().executed).toBe(executed);
+    expect(h.history.index.search(new Array(64).fill(0.1), 50)).toHaveLength(executed as number);
+  });
+
+  it('a submission that fails is gone from memory too, and can be sent again', () => {
+    const h = harness(dir, `f${n++}.db`, services, config(), new SimulatedMetricSource({ seed: 3, defects: new Map(), providerErrorRate: 0, gapRate: 0 }));
+    h.db.exec("CREATE TEMP TRIGGER disk_full BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'disk full (injected)'); END");
+    expect(() => h.engine.submit(request({ requestedAt: at(0) }))).toThrow(/disk full/);
+    h.db.exec('DROP TRIGGER disk_full');
+    h.engine.tick();
+    expect(h.engine.get('req-1')).toBeUndefined();
+    expect(h.engine.submit(request({ requestedAt: at(0) })).state).toBe('canary');
+    h.runUntil(T0 + 60 * 60_000);
+    expect(h.engine.get('req-1')!.outcome).toBe('succeeded');
+  });
+
+  it('an approval that comes after the gate expired is refused, and the expiry is kept', () => {
+    const h = harness(dir, `f${n++}.db`, services, config(), new SimulatedMetricSource({ seed: 3, defects: new Map(), providerErrorRate: 0, gapRate: 0 }));
+    h.engine.submit(request({ requestedAt: at(0) }, { dbMigration: true }));
+    h.clock.set(T0 + 5 * 60 * 60_000); // past the 4-hour gate, with no tick in between
+    expect(() => h.engine.approve('req-1', 'dave')).toThrow(/has finished/);
+    expect(h.engine.get('req-1')!.outcome).toBe('expired');
+    expect(h.db.prepare('SELECT outcome FROM deployments WHERE id = ?').pluck().get('req-1')).toBe('expired');
+  });
+});
