@@ -26,7 +26,7 @@ export function studyMarkdown(s: Study): string {
     `Outcomes: ${c.succeeded} succeeded, ${c.rolledBack} rolled back, ${c.failed} failed of ${c.executed} executed; ${c.rejected} rejected, ${c.expired} expired, ${c.blocked} blocked. ` +
       `${c.defective} defective changes, ${c.defectiveExecuted} of them executed. Auto-approved: ${ci(s.rates.autoApproved)}.`,
     '',
-    `DORA: ${s.dora.deploymentsPerDay} deployments/day, lead time ${s.dora.leadTimeMedianMinutes} min (median), change fail rate ${pct(s.dora.changeFailRate)}, recovery ${s.dora.recoveryMedianMinutes} min (median, rollback start to done).`,
+    `DORA: ${s.dora.deploymentsPerDay} deployments/day, lead time ${s.dora.leadTimeMedianMinutes} min (median), change fail rate ${pct(s.dora.changeFailRate)}, time to restore ${s.dora.recoveryMedianMinutes} min (median, from the traffic shift that exposed the failing stage to the rollback done).`,
     '',
     `Audit: ${s.safety.auditEntries.toLocaleString('en-US')} entries, chain ${s.safety.auditIntact ? 'intact' : 'BROKEN'}.`,
     ...(s.safety.examples.length ? ['', 'Violations:', ...s.safety.examples.map((v) => `- ${v.deploymentId} (seq ${v.seq}): ${v.rule}: ${v.detail}`)] : []),

@@ -43,15 +43,21 @@ export function computeStudy(run: SimulationRun, seed: number): Study {
   const medianB = quantile(baselineCycles, 0.5);
   const days = Math.max(1, (run.endMs - run.startMs) / 86_400_000);
   const recoveries = run.engine.audit;
-  // Recovery: from the rollback starting to the deployment finishing, read from the audit trail.
-  const rollbackStart = new Map<string, number>();
+  // Recovery (DORA's time to restore): from the traffic shift that exposed users to the failing stage to the
+  // rollback being done, read from the audit trail. Shifts and rollbacks are instant in simulation, so this
+  // is how long the bad stage served traffic before it was caught.
+  const lastShift = new Map<string, number>();
+  const rollingBack = new Set<string>();
   const recoveryMinutes: number[] = [];
   let auditEntries = 0;
   const entries = [...recoveries.entries()];
   for (const e of entries) {
     auditEntries += 1;
-    if (e.event === 'rollback_started' && e.deploymentId) rollbackStart.set(e.deploymentId, Date.parse(e.ts));
-    if (e.event === 'finished' && e.deploymentId && rollbackStart.has(e.deploymentId)) recoveryMinutes.push((Date.parse(e.ts) - (rollbackStart.get(e.deploymentId) as number)) / 60_000);
+    if (!e.deploymentId) continue;
+    if (e.event === 'traffic_shifted') lastShift.set(e.deploymentId, Date.parse(e.ts));
+    if (e.event === 'rollback_started') rollingBack.add(e.deploymentId);
+    const shifted = lastShift.get(e.deploymentId);
+    if (e.event === 'finished' && rollingBack.has(e.deploymentId) && shifted !== undefined) recoveryMinutes.push((Date.parse(e.ts) - shifted) / 60_000);
   }
   const safety = checkSafety(entries);
   const autoApproved = ds.filter((d) => d.assessment.decision.action === 'proceed').length;
