@@ -504,6 +504,8 @@ export class Engine {
     void samples.then((answer) => {
       live.sampling = false;
       if (this.live.get(c.deploymentId) !== live) return;
+      // The answer may be dropped (an operator moved the canary on meanwhile): the next ask is due regardless.
+      live.wakeAt = wakeOf(live.actor.getSnapshot(), this.lookahead);
       try {
         this.tx(() => live.actor.send({ type: 'SAMPLED', now: this.deps.clock.now(), ...asked, samples: answer }));
       } catch {

@@ -1,11 +1,12 @@
-// A write that fails mid-transaction (disk full, a lock held too long) must not leave the engine's memory
-// ahead of the database: SQLite rolls back, and the actors, counts and index follow it back.
+// What the engine does when the world misbehaves: a write that fails mid-transaction must not leave its
+// memory ahead of the database, and a slow metric source must not stall a canary.
 import { describe, expect, it } from 'vitest';
 import { SimulatedMetricSource } from '../../source/metrics/simulated-source.js';
 import type { Defect } from '../../source/metrics/simulated-source.js';
 import { config, request, service } from '../helpers/builders.js';
 import { harness, T0 } from '../helpers/engine-harness.js';
 import { tempDir } from '../helpers/temp-db.js';
+import type { MetricSample } from '../../source/domain/slo.js';
 
 const dir = tempDir();
 let n = 0;
@@ -72,5 +73,32 @@ describe('a failed write', () => {
     expect(() => h.engine.approve('req-1', 'dave')).toThrow(/has finished/);
     expect(h.engine.get('req-1')!.outcome).toBe('expired');
     expect(h.db.prepare('SELECT outcome FROM deployments WHERE id = ?').pluck().get('req-1')).toBe('expired');
+  });
+});
+
+describe('a slow metric source', () => {
+  it('is asked once per due sample; an answer that comes after the operator moved on is dropped, and sampling carries on', async () => {
+    const pending: Array<() => void> = [];
+    const metrics = {
+      sample: (q: { at: number }) => new Promise<MetricSample>((resolve) => pending.push(() => resolve({ at: q.at, errorRate: 0.001, p50Ms: 40, p99Ms: 200, successRate: 0.999 }))),
+    };
+    const h = harness(dir, `f${n++}.db`, services, config(), metrics);
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    h.engine.submit(request({ requestedAt: at(0) }));
+    h.clock.set(T0 + 30_000);
+    h.engine.tick();
+    h.engine.tick();
+    expect(pending).toHaveLength(1); // not asked again while it waits
+    h.engine.promote('req-1', 'dave'); // on to the next stage while the sample is out
+    pending.shift()!();
+    await settle();
+    expect(h.engine.get('req-1')!.stage).toBe(1);
+    expect(h.engine.get('req-1')!.samples).toHaveLength(0); // the late answer was for stage 0
+    for (let minute = 1; minute <= 60 && !h.engine.get('req-1')!.outcome; minute++) {
+      h.runUntil(T0 + minute * 60_000);
+      while (pending.length) pending.shift()!();
+      await settle();
+    }
+    expect(h.engine.get('req-1')!.outcome).toBe('succeeded');
   });
 });
