@@ -134,13 +134,30 @@ export class Engine {
     this.machine = deploymentMachine.provide({
       actors: {
         shiftTraffic: fromCallback<DeploymentEvent, ShiftInput>(({ sendBack, input }) => {
-          settle(() => traffic.shift(input.deploymentId, input.serviceId, input.percent), () => sendBack({ type: 'SHIFTED' }), (e) => sendBack({ type: 'SHIFT_FAILED', error: e }));
+          const answer = this.answerInTransaction(sendBack);
+          settle(() => traffic.shift(input.deploymentId, input.serviceId, input.percent), () => answer({ type: 'SHIFTED' }), (e) => answer({ type: 'SHIFT_FAILED', error: e }));
         }),
         rollback: fromCallback<DeploymentEvent, RollbackInput>(({ sendBack, input }) => {
-          settle(() => traffic.rollback(input.deploymentId, input.serviceId, input.reason), () => sendBack({ type: 'ROLLED_BACK' }), (e) => sendBack({ type: 'ROLLBACK_FAILED', error: e }));
+          const answer = this.answerInTransaction(sendBack);
+          settle(() => traffic.rollback(input.deploymentId, input.serviceId, input.reason), () => answer({ type: 'ROLLED_BACK' }), (e) => answer({ type: 'ROLLBACK_FAILED', error: e }));
         }),
       },
     });
+  }
+
+  /**
+   * An actor's answer, delivered inside a transaction: the current one when the action was synchronous, one of
+   * its own when a command finishes later. If that one fails, the deployment is rebuilt from its row on the
+   * next tick and the action runs again (commands are idempotent: "set traffic to 25%").
+   */
+  private answerInTransaction(sendBack: (event: DeploymentEvent) => void): (event: DeploymentEvent) => void {
+    return (event) => {
+      try {
+        this.tx(() => sendBack(event));
+      } catch {
+        // rolled back; see above
+      }
+    };
   }
 
   on(listener: EngineListener): () => void {
