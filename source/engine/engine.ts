@@ -2,12 +2,12 @@
 // and audit. One XState actor per deployment; time comes only from the injected clock, so the same engine
 // runs in real time in the console and as fast as the CPU allows in the simulator.
 import { createActor, fromCallback } from 'xstate';
-import type { Actor, SnapshotFrom } from 'xstate';
-import type { Assessor } from '../domain/assess.js';
+import type { Actor } from 'xstate';
+import type { Assessment, Assessor } from '../domain/assess.js';
 import type { SyncAdvisor } from '../domain/advisor.js';
 import type { CatalogIndex } from '../domain/catalog.js';
 import type { Config } from '../domain/config.js';
-import type { DeploymentRequest, Outcome } from '../domain/schemas.js';
+import type { DeploymentRequest } from '../domain/schemas.js';
 import type { AuditEntry, AuditInput, ActorKind } from '../store/audit-log.js';
 import { AuditLog } from '../store/audit-log.js';
 import type { Db } from '../store/database.js';
@@ -16,9 +16,11 @@ import type { MetricSource, TrafficActions } from '../metrics/metric-source.js';
 import { NO_TRAFFIC_ACTIONS } from '../metrics/metric-source.js';
 import type { DeploymentContext, DeploymentEvent, DeploymentInput, RollbackInput, ShiftInput } from '../machines/deployment-machine.js';
 import { deploymentMachine } from '../machines/deployment-machine.js';
-import { decidingSampleAt, dueSamples } from './sampling.js';
+import { dueSamples } from './sampling.js';
+import type { Snapshot } from './snapshot-facts.js';
+import { lifecycle, outcomeOf, persistKey, stateKey, viewOf, wakeOf } from './snapshot-facts.js';
 import type { Clock } from './clock.js';
-import type { DeploymentView, LifecycleState, StageRecord } from './deployment-view.js';
+import type { DeploymentView, StageRecord } from './deployment-view.js';
 import { receivedEntries } from './audit-events.js';
 import { adaptThresholds } from '../domain/learning.js';
 import type { ScoredOutcome } from '../domain/learning.js';
@@ -49,7 +51,6 @@ export interface EngineDeps {
 export class ActionRefused extends Error {}
 
 type DeploymentActor = Actor<typeof deploymentMachine>;
-type Snapshot = SnapshotFrom<typeof deploymentMachine>;
 
 interface Live {
   actor: DeploymentActor;
@@ -70,35 +71,6 @@ interface DeploymentRow { id: string; request: string; assessment: string; machi
 /** ISO time of `ms`; a transition writes several entries at one instant, so the last one is kept. */
 let lastIso = { ms: NaN, text: '' };
 const iso = (ms: number): string => (ms === lastIso.ms ? lastIso.text : (lastIso = { ms, text: new Date(ms).toISOString() }).text);
-
-function lifecycle(snapshot: Snapshot): LifecycleState {
-  const v = snapshot.value;
-  if (typeof v === 'string') return (v === 'assessed' ? 'canary' : v) as LifecycleState;
-  return v.canary === 'paused' ? 'paused' : 'canary';
-}
-
-const stateKey = (s: Snapshot): string => JSON.stringify(s.value);
-/** A restart re-runs the current stage's sampling: state and stage changes are what must survive it. */
-const persistKey = (s: Snapshot): string => `${stateKey(s)}|${s.context.stage}`;
-
-function wakeOf(s: Snapshot, lookahead?: MetricSource): number {
-  if (s.status !== 'active') return Infinity;
-  const v = s.value;
-  if (v === 'awaiting_approval') return s.context.approvalExpiresAt;
-  if (typeof v === 'object' && v.canary === 'baking') return lookahead ? decidingSampleAt(lookahead, s.context) : s.context.nextSampleAt;
-  return Infinity;
-}
-
-function outcomeOf(state: LifecycleState, ctx: DeploymentContext): Outcome | null {
-  switch (state) {
-    case 'promoted': return 'succeeded';
-    case 'rolled_back': return ctx.maxTraffic >= 100 ? 'failed' : 'rolled_back';
-    case 'blocked': return 'blocked';
-    case 'rejected': return 'rejected';
-    case 'expired': return 'expired';
-    default: return null;
-  }
-}
 
 export class Engine {
   readonly audit: AuditLog;
@@ -277,23 +249,7 @@ export class Engine {
         },
       };
       const actor = createActor(this.machine, { input });
-      const view: DeploymentView = {
-        id: request.id,
-        request,
-        tier: entry.service.tier,
-        assessment,
-        state: 'canary',
-        plan: input.plan,
-        stage: 0,
-        samples: [],
-        stages: [],
-        reason: '',
-        decidedBy: null,
-        outcome: null,
-        requestedAtMs: Date.parse(request.requestedAt),
-        updatedAtMs: now,
-        finishedAtMs: null,
-      };
+      const view = viewOf({ request, tier: entry.service.tier, assessment }, actor.getSnapshot(), now, []);
       const live: Live = { actor, view, lastState: '', lastPersisted: '', lastAnalysis: null, wakeAt: Infinity, sampling: false, unsubscribe: () => undefined };
       this.live.set(request.id, live);
       this.touched.add(request.id);
@@ -340,7 +296,7 @@ export class Engine {
       if (state === 'rolling_back') system('rollback_started', { stage: ctx.stage, percent: ctx.plan[ctx.stage] ?? 0, reason: ctx.reason });
     }
     live.wakeAt = live.sampling ? Infinity : wakeOf(snapshot, this.lookahead);
-    const outcome = outcomeOf(state, ctx);
+    const outcome = outcomeOf(snapshot);
     Object.assign(live.view, {
       state,
       stage: ctx.stage,
@@ -388,25 +344,9 @@ export class Engine {
     const snapshot = JSON.parse(row.machine) as Snapshot;
     const actor = createActor(this.machine, { snapshot, input: snapshot.context });
     const request = JSON.parse(row.request) as DeploymentRequest;
-    const ctx = snapshot.context;
-    const view: DeploymentView = {
-      id: row.id,
-      request,
-      tier: this.deps.catalog.get(request.serviceId)?.service.tier ?? 'medium',
-      assessment: JSON.parse(row.assessment) as DeploymentView['assessment'],
-      state: lifecycle(snapshot),
-      plan: ctx.plan,
-      stage: ctx.stage,
-      samples: ctx.samples,
-      stages: stages.filter((s) => s.stage < ctx.stage),
-      reason: ctx.reason,
-      decidedBy: ctx.decidedBy,
-      outcome: null,
-      requestedAtMs: Date.parse(request.requestedAt),
-      updatedAtMs: this.deps.clock.now(),
-      finishedAtMs: null,
-    };
-    const live: Live = { actor, view, lastState: stateKey(snapshot), lastPersisted: persistKey(snapshot), lastAnalysis: ctx.analysis, wakeAt: wakeOf(snapshot, this.lookahead), sampling: false, unsubscribe: () => undefined };
+    const tier = this.deps.catalog.get(request.serviceId)?.service.tier ?? 'medium';
+    const view = viewOf({ request, tier, assessment: JSON.parse(row.assessment) as Assessment }, snapshot, this.deps.clock.now(), stages);
+    const live: Live = { actor, view, lastState: stateKey(snapshot), lastPersisted: persistKey(snapshot), lastAnalysis: snapshot.context.analysis, wakeAt: wakeOf(snapshot, this.lookahead), sampling: false, unsubscribe: () => undefined };
     this.live.set(row.id, live);
     live.unsubscribe = actor.subscribe((s) => this.observe(live, s)).unsubscribe;
     return live;
