@@ -36,7 +36,7 @@ const cli = meow(
     $ genops-tui reject ID --reason TEXT [--as NAME] [--db F]
     $ genops-tui quarantine list [--db F] [--json]
     $ genops-tui record [-n 60] [--seed 1] [--services 8] [--out FILE] [--description TEXT]
-    $ genops-tui simulate [-n 500] [--seed 42] [--services 20] [--autonomy governed] [--quick|--full] [--db FILE] [--json|--md]
+    $ genops-tui simulate [-n 500] [--seed 42] [--services 20] [--autonomy governed] [--quick|--full] [--every-sample] [--db FILE] [--json|--md]
 
   Commands
     (none)          The operator console, replaying the bundled fixture (fixtures/replay-small.ndjson);
@@ -67,6 +67,8 @@ const cli = meow(
     --readonly        Console: watch only, nothing can be decided
     --as NAME         Operator identity for approvals (default: the OS user)
     --speed N         Replay speed, × real time (default 60); --paused starts paused
+    --every-sample    simulate: tick the clock at every sample instead of skipping to the one that decides
+                      a stage (the same report, slower: a check of the skip)
 
   Exit codes
     0 success; 1 audit verify found tampering, or approve/reject refused; 2 bad input or usage (the message
@@ -93,6 +95,7 @@ const cli = meow(
       description: { type: 'string' },
       quick: { type: 'boolean', default: false },
       full: { type: 'boolean', default: false },
+      everySample: { type: 'boolean', default: false },
       exact: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       color: { type: 'boolean', default: true },

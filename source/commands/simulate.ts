@@ -20,6 +20,7 @@ export interface SimulateFlags {
   md: boolean;
   quick: boolean;
   full: boolean;
+  everySample?: boolean;
 }
 
 export const FULL_STUDY = 15_847;
@@ -44,6 +45,7 @@ export function simulateCommand(flags: SimulateFlags, io: CommandIo): number {
       services,
       autonomy: autonomy as Autonomy,
       dbPath,
+      lookahead: !flags.everySample,
       ...(tty ? { onProgress: (done: number, total: number) => process.stderr.write(`\r${progressBar(done, total)}${done === total ? '\n' : ''}`) } : {}),
     });
     const study = computeStudy(run, seed);
