@@ -113,4 +113,8 @@ export const MIGRATIONS: readonly string[] = [
     at INTEGER NOT NULL
   ) STRICT;
   `,
+  // 4: no query looks deployments up by state, and the index cost every state change a second write.
+  `
+  DROP INDEX deployments_by_state;
+  `,
 ];
