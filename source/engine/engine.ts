@@ -367,7 +367,8 @@ export class Engine {
       }
       this.live.delete(id);
       this.finished.delete(id);
-      if (view) this.stale.set(id, view);
+      // A submission that rolled back never existed; the others are rebuilt from their rows.
+      if (view && this.deps.history.has(id)) this.stale.set(id, view);
     }
     this.scored.length = scored;
     this.deps.history.resync();
