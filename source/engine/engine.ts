@@ -56,7 +56,7 @@ interface Live {
   actor: DeploymentActor;
   view: DeploymentView;
   lastState: string;
-  /** What was last persisted (`persistKey`): the machine's state and stage, not every sample. */
+  /** What was last persisted (`persistKey`): the machine's state, stage and sample count. */
   lastPersisted: string;
   lastAnalysis: DeploymentContext['analysis'];
   /** When this deployment next needs the clock (a sample or a gate deadline); Infinity when it waits for a person. */
@@ -141,7 +141,7 @@ export class Engine {
     for (const l of this.listeners) l(event);
   }
 
-  /** In-flight deployments whose state or stage changed in the open transaction. */
+  /** In-flight deployments whose state, stage or samples changed in the open transaction. */
   private readonly unpersisted = new Set<Live>();
 
   /**

@@ -18,8 +18,8 @@ export function lifecycle(snapshot: Snapshot): LifecycleState {
 
 export const stateKey = (s: Snapshot): string => JSON.stringify(s.value);
 
-/** A restart re-runs the current stage's sampling: state and stage changes are what must survive it. */
-export const persistKey = (s: Snapshot): string => `${stateKey(s)}|${s.context.stage}`;
+/** What a restart must find again: the state, the stage and the samples the stage has taken. */
+export const persistKey = (s: Snapshot): string => `${stateKey(s)}|${s.context.stage}|${s.context.samples.length}`;
 
 /** When the deployment next needs the clock: a gate's expiry or the next (or, reading ahead, deciding) sample. */
 export function wakeOf(s: Snapshot, lookahead?: MetricSource): number {

@@ -62,11 +62,13 @@ describe('engine', () => {
     const before = h.engine.get('req-1')!;
     expect(before.state).toBe('canary');
     const stageBefore = before.stage;
+    expect(before.samples.length).toBeGreaterThan(0);
     // A new process: new engine over the same database.
     const again = harness(dir, h.path.split('/').pop()!, [svc, service({ id: 'crit', tier: 'critical' })], config(), new SimulatedMetricSource({ seed: 1, defects: new Map(), providerErrorRate: 0, gapRate: 0 }));
     again.clock.set(T0 + 5 * 60_000);
     expect(again.engine.restore()).toBe(1);
     expect(again.engine.get('req-1')!.stage).toBe(stageBefore);
+    expect(again.engine.get('req-1')!.samples.length).toBe(before.samples.length); // the stage keeps what it took
     expect(again.engine.nextWake()).toBeGreaterThan(T0 + 5 * 60_000 - 60_000);
     again.runUntil(T0 + 60 * 60_000);
     expect(again.engine.get('req-1')!.outcome).toBe('succeeded');
