@@ -161,8 +161,8 @@ export class Engine {
 
   /** Deployments the open transaction has moved (events sent, submitted). */
   private readonly touched = new Set<string>();
-  /** Deployments a failed transaction moved ahead of the database; rebuilt from their rows next time. */
-  private readonly stale = new Map<string, DeploymentView>();
+  /** Deployments rebuilt from their rows after a failed transaction, started by the next one. */
+  private readonly stale = new Map<string, Live>();
 
   /** Entries recorded inside the open transaction, appended when it ends. */
   private pendingAudit: AuditInput[] | undefined;
@@ -188,6 +188,14 @@ export class Engine {
     return this.run(fn);
   }
 
+  /**
+   * Runs `work` (engine calls and the caller's own writes to the same database) as one transaction: all of it
+   * lands, in SQLite and in memory, or none of it does.
+   */
+  atomically<T>(work: () => T): T {
+    return this.tx(work);
+  }
+
   private run<T>(fn: () => T): T {
     const scored = this.scored.length;
     try {
@@ -207,11 +215,11 @@ export class Engine {
   }
 
   get deployments(): DeploymentView[] {
-    return [...this.finished.values(), ...[...this.live.values()].map((l) => l.view), ...this.stale.values()];
+    return [...this.finished.values(), ...[...this.live.values(), ...this.stale.values()].map((l) => l.view)];
   }
 
   get(id: string): DeploymentView | undefined {
-    return this.live.get(id)?.view ?? this.finished.get(id) ?? this.stale.get(id);
+    return this.live.get(id)?.view ?? this.finished.get(id) ?? this.stale.get(id)?.view;
   }
 
   /** Assesses a request, audits the decision and starts its lifecycle. */
@@ -333,13 +341,14 @@ export class Engine {
     for (const row of rows) {
       if (this.live.has(row.id)) continue;
       const live = this.revive(row, []);
+      this.live.set(row.id, live);
       this.record([{ ts: iso(this.deps.clock.now()), actor: { kind: 'system', id: 'engine' }, event: 'resumed_after_restart', deploymentId: row.id, payload: { state: live.lastState, stage: live.view.stage } }]);
       this.tx(() => live.actor.start());
     }
     return rows.length;
   }
 
-  /** An in-flight deployment rebuilt from its row (not started yet): after a restart or a failed transaction. */
+  /** An in-flight deployment rebuilt from its row, not started: after a restart or a failed transaction. */
   private revive(row: DeploymentRow & { machine: string }, stages: StageRecord[]): Live {
     const snapshot = JSON.parse(row.machine) as Snapshot;
     const actor = createActor(this.machine, { snapshot, input: snapshot.context });
@@ -347,7 +356,6 @@ export class Engine {
     const tier = this.deps.catalog.get(request.serviceId)?.service.tier ?? 'medium';
     const view = viewOf({ request, tier, assessment: JSON.parse(row.assessment) as Assessment }, snapshot, this.deps.clock.now(), stages);
     const live: Live = { actor, view, lastState: stateKey(snapshot), lastPersisted: persistKey(snapshot), lastAnalysis: snapshot.context.analysis, wakeAt: wakeOf(snapshot, this.lookahead), sampling: false, unsubscribe: () => undefined };
-    this.live.set(row.id, live);
     live.unsubscribe = actor.subscribe((s) => this.observe(live, s)).unsubscribe;
     return live;
   }
@@ -355,9 +363,10 @@ export class Engine {
   /**
    * A transaction failed and SQLite rolled it back, but the actors it moved, the history's counts and index
    * and the learned thresholds had already changed in memory. Everything it touched goes back to what the
-   * database holds: deployments are rebuilt from their rows when the next transaction starts.
+   * database holds at once; the rebuilt deployments start moving again with the next transaction.
    */
   private rollBackMemory(scored: number): void {
+    const rows = this.deps.db.prepare('SELECT id, request, assessment, machine, outcome FROM deployments WHERE id = ?');
     for (const id of this.touched) {
       const live = this.live.get(id);
       const view = live?.view ?? this.finished.get(id);
@@ -367,26 +376,21 @@ export class Engine {
       }
       this.live.delete(id);
       this.finished.delete(id);
-      // A submission that rolled back never existed; the others are rebuilt from their rows.
-      if (view && this.deps.history.has(id)) this.stale.set(id, view);
+      const row = rows.get(id) as DeploymentRow | undefined;
+      if (!row || !view) continue; // a submission that rolled back never existed
+      if (row.outcome !== null || row.machine === null) this.finished.set(id, view); // (it finished earlier)
+      else this.stale.set(id, this.revive({ ...row, machine: row.machine }, view.stages));
     }
     this.scored.length = scored;
     this.deps.history.resync();
     this.restoreThresholds();
   }
 
-  /** Rebuilds the deployments a failed transaction left stale, inside the current transaction. */
+  /** Starts the deployments a failed transaction rebuilt, inside the current transaction. */
   private reviveStale(): void {
-    const rows = this.deps.db.prepare('SELECT id, request, assessment, machine, outcome FROM deployments WHERE id = ?');
-    for (const [id, view] of this.stale) {
+    for (const [id, live] of this.stale) {
       this.stale.delete(id);
-      const row = rows.get(id) as DeploymentRow | undefined;
-      if (!row) continue; // its submission was rolled back: it never existed
-      if (row.outcome !== null || row.machine === null) {
-        this.finished.set(id, view); // finished before the failed transaction touched it
-        continue;
-      }
-      const live = this.revive({ ...row, machine: row.machine }, view.stages);
+      this.live.set(id, live);
       live.actor.start();
       this.emit({ kind: 'changed', deployment: live.view });
     }

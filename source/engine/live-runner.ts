@@ -65,8 +65,11 @@ export class LiveRunner {
     }
     for (const s of submissions.pending()) {
       try {
-        engine.submit(s.request, 'gate');
-        submissions.settle(s.id, 'accepted');
+        // One transaction: a submission is never accepted twice, nor run without being marked accepted.
+        engine.atomically(() => {
+          engine.submit(s.request, 'gate');
+          submissions.settle(s.id, 'accepted');
+        });
       } catch (error) {
         // Only a refusal is final; anything else (a busy database) leaves the request queued for the next pass.
         if (!(error instanceof ActionRefused)) throw error;
@@ -77,14 +80,17 @@ export class LiveRunner {
     for (const a of submissions.pendingActions()) {
       try {
         const reason = a.reason ?? '';
-        if (a.action === 'approve') engine.approve(a.deploymentId, a.actor, reason || undefined);
-        else if (a.action === 'reject') engine.reject(a.deploymentId, a.actor, reason);
-        else if (a.action === 'withdraw') engine.withdraw(a.deploymentId, a.actor);
-        else if (a.action === 'pause') engine.pause(a.deploymentId, a.actor);
-        else if (a.action === 'resume') engine.resume(a.deploymentId, a.actor);
-        else if (a.action === 'promote') engine.promote(a.deploymentId, a.actor);
-        else engine.abort(a.deploymentId, a.actor, reason || 'aborted');
-        submissions.finishAction(a.id, clock.now(), 'done');
+        // One transaction with the action's own row, so a retried pass never applies an action twice.
+        engine.atomically(() => {
+          if (a.action === 'approve') engine.approve(a.deploymentId, a.actor, reason || undefined);
+          else if (a.action === 'reject') engine.reject(a.deploymentId, a.actor, reason);
+          else if (a.action === 'withdraw') engine.withdraw(a.deploymentId, a.actor);
+          else if (a.action === 'pause') engine.pause(a.deploymentId, a.actor);
+          else if (a.action === 'resume') engine.resume(a.deploymentId, a.actor);
+          else if (a.action === 'promote') engine.promote(a.deploymentId, a.actor);
+          else engine.abort(a.deploymentId, a.actor, reason || 'aborted');
+          submissions.finishAction(a.id, clock.now(), 'done');
+        });
       } catch (error) {
         if (!(error instanceof ActionRefused)) throw error;
         submissions.finishAction(a.id, clock.now(), 'refused', error.message);

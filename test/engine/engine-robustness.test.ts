@@ -7,6 +7,9 @@ import { config, request, service } from '../helpers/builders.js';
 import { harness, T0 } from '../helpers/engine-harness.js';
 import { tempDir } from '../helpers/temp-db.js';
 import type { MetricSample } from '../../source/domain/slo.js';
+import { LiveRunner } from '../../source/engine/live-runner.js';
+import { Lease } from '../../source/store/lease.js';
+import { Submissions } from '../../source/store/submissions.js';
 
 const dir = tempDir();
 let n = 0;
@@ -100,5 +103,42 @@ describe('a slow metric source', () => {
       await settle();
     }
     expect(h.engine.get('req-1')!.outcome).toBe('succeeded');
+  });
+});
+
+describe('the live loop', () => {
+  it('accepts a submission and applies an operator action once, even when marking them done fails the first time', () => {
+    const h = harness(dir, `f${n++}.db`, services, config(), new SimulatedMetricSource({ seed: 3, defects: new Map(), providerErrorRate: 0, gapRate: 0 }));
+    const submissions = new Submissions(h.db);
+    const lease = new Lease(h.db, 'engine', 'test');
+    const logged: string[] = [];
+    const runner = new LiveRunner({ engine: h.engine, submissions, lease, clock: h.clock, pollMs: 1_000, log: (line) => logged.push(line) });
+    expect(lease.acquire(h.clock.now())).toBe(true);
+    const once = (table: string) => h.db.exec(`CREATE TEMP TRIGGER busy BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, 'database is busy (injected)'); END`);
+
+    submissions.submit(request({ requestedAt: at(0) }, { dbMigration: true }), h.clock.now());
+    once('submissions');
+    runner.step(); // the submission is run and marked accepted together, or neither
+    runner.stop(false);
+    h.db.exec('DROP TRIGGER busy');
+    expect(h.engine.get('req-1')).toBeUndefined();
+    expect(submissions.status('req-1')?.status).toBe('pending');
+    runner.step();
+    runner.stop(false);
+    expect(submissions.status('req-1')?.status).toBe('accepted');
+    expect(h.engine.get('req-1')?.state).toBe('awaiting_approval');
+
+    const action = submissions.requestAction('req-1', 'approve', 'dave', 'ok', h.clock.now());
+    once('operator_actions');
+    runner.step();
+    runner.stop(false);
+    h.db.exec('DROP TRIGGER busy');
+    expect(submissions.actionResult(action)?.result).toBeNull();
+    expect(h.engine.get('req-1')?.state).toBe('awaiting_approval'); // not approved in memory either
+    runner.step();
+    runner.stop(false);
+    expect(submissions.actionResult(action)?.result).toBe('done');
+    expect(h.engine.audit.forDeployment('req-1').filter((e) => e.event === 'approved')).toHaveLength(1);
+    expect(logged.filter((l) => l.includes('injected'))).toHaveLength(2);
   });
 });
