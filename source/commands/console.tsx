@@ -26,10 +26,18 @@ import type { CommandIo } from './io.js';
 import { UsageError } from './io.js';
 import { openLiveEngine } from './live-engine.js';
 import { EngineBusy } from '../engine/live-runner.js';
+import { AttachedEngine } from '../engine/attached-engine.js';
+import { systemClock } from '../engine/clock.js';
+import { dbPath } from '../store/database.js';
+import { storedCatalog } from '../store/catalog-store.js';
+import { Lease } from '../store/lease.js';
+import type { ConsoleEngine } from '../ui/console-engine.js';
 
 /** The bundled fixture, found beside the package whether run from source or from dist/. */
 export const DEFAULT_FIXTURE = join(dirname(fileURLToPath(import.meta.url)), ...(import.meta.url.includes('/dist/') ? ['..', '..', '..'] : ['..', '..']), 'fixtures', 'replay-small.ndjson');
 export const DEFAULT_REPLAY_DB = 'data/replay.db';
+/** How often an attached console reads what the engine wrote. */
+const REFRESH_MS = 250;
 
 export interface ConsoleFlags {
   db?: string;
@@ -44,7 +52,7 @@ export interface ConsoleFlags {
 
 export interface ReplaySession {
   model: ConsoleModel;
-  engine: Engine;
+  engine: ConsoleEngine;
   close(): void;
   autonomy: string;
   slo: { errorRate: number; p99Ms: number };
@@ -97,7 +105,7 @@ function openLive(flags: ConsoleFlags & { catalog?: string }, io: CommandIo): Re
     live.runner.start();
   } catch (error) {
     live.ctx.close();
-    if (error instanceof EngineBusy) throw new UsageError(`${error.message}; stop it or use its database with approve/reject`);
+    if (error instanceof EngineBusy) return openAttached(flags, io);
     throw error;
   }
   if (live.usesSimulatedMetrics) io.err('note: no live.metricsCommand configured: canaries read the simulated healthy metric source');
@@ -112,6 +120,35 @@ function openLive(flags: ConsoleFlags & { catalog?: string }, io: CommandIo): Re
       live.runner.stop();
       live.ctx.history.index.persist();
       live.ctx.close();
+    },
+  };
+}
+
+/** Live while another process runs the engine: watch its database, send decisions through its queue. */
+function openAttached(flags: ConsoleFlags & { catalog?: string }, io: CommandIo): ReplaySession {
+  const config = loadConfig(flags.config);
+  const path = dbPath(flags.db);
+  const db = openDatabase(path);
+  const catalog = storedCatalog(db);
+  if (!catalog) {
+    db.close();
+    throw new InputError([{ file: path, field: 'services', message: 'no service catalog in the database yet: pass --catalog FILE once' }]);
+  }
+  const engine = new AttachedEngine(db, new CatalogIndex(catalog), config, systemClock);
+  const holder = new Lease(db, 'engine', 'console').liveHolder(Date.now());
+  const model = new ConsoleModel(engine, undefined, { speed: 1, paused: false });
+  model.attachedTo = holder ? `${holder.holder} (pid ${holder.pid})` : 'the running engine';
+  model.quarantined = new Quarantine(db).count();
+  io.err(`note: another process runs the engine (${model.attachedTo}); this console watches it and sends decisions through it`);
+  const timer = setInterval(() => engine.refresh(), REFRESH_MS);
+  return {
+    model,
+    engine,
+    autonomy: config.autonomy,
+    slo: { errorRate: config.slo.errorRate, p99Ms: config.slo.p99Ms },
+    close: () => {
+      clearInterval(timer);
+      db.close();
     },
   };
 }

@@ -88,6 +88,11 @@ export class AuditLog {
     for (const row of this.db.prepare('SELECT canonical, hash FROM audit ORDER BY seq').raw(true).iterate() as IterableIterator<[Buffer, Buffer]>) yield decode(row);
   }
 
+  /** Entries after `seq`, oldest first, at most `limit` (a reader following the trail as it grows). */
+  since(seq: number, limit = 5_000): AuditEntry[] {
+    return (this.db.prepare('SELECT canonical, hash FROM audit WHERE seq > ? ORDER BY seq LIMIT ?').raw(true).all(seq, limit) as Array<[Buffer, Buffer]>).map(decode);
+  }
+
   forDeployment(deploymentId: string): AuditEntry[] {
     return (this.db.prepare('SELECT canonical, hash FROM audit WHERE deployment_id = ? ORDER BY seq').raw(true).all(deploymentId) as Array<[Buffer, Buffer]>).map(decode);
   }

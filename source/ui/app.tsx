@@ -3,6 +3,7 @@ import { Box, Text, useApp, useInput, useStdin, useStdout } from 'ink';
 import type { Key } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ActionRefused } from '../engine/engine.js';
+import { sanitize } from '../domain/sanitize.js';
 import type { DeploymentView } from '../engine/deployment-view.js';
 import type { ConsoleModel } from './console-model.js';
 import { commandFor, hints } from './keymap.js';
@@ -77,13 +78,20 @@ export function App(props: AppProps) {
   const current = (): DeploymentView | undefined => rows.find((d) => d.id === uiRef.current.selectedId) ?? rows[0];
 
   const say = (text: string, error = false): void => setUi((u) => ({ ...u, message: { text, error } }));
-  const attempt = (what: () => void, done: string): void => {
+  const refused = (error: unknown): void => {
+    if (error instanceof ActionRefused) say(error.message, true);
+    else throw error;
+  };
+  /** An attached console's decisions go through the engine's queue and come back later. */
+  const attempt = (what: () => unknown, done: string): void => {
     try {
-      what();
-      say(done);
+      const answer = what();
+      if (answer instanceof Promise) {
+        say('sent to the engine; waiting for its answer…');
+        answer.then(() => say(done), (error: unknown) => (error instanceof ActionRefused ? say(error.message, true) : say(`error: ${error instanceof Error ? error.message : String(error)}`, true)));
+      } else say(done);
     } catch (error) {
-      if (error instanceof ActionRefused) say(error.message, true);
-      else throw error;
+      refused(error);
     }
   };
 
@@ -196,7 +204,7 @@ export function App(props: AppProps) {
   }
 
   const keyHints = hints({ selected, readonly: props.readonly, replay: model.mode === 'replay', replayPaused: model.paused, detail: ui.detail });
-  const progress = model.source ? `${model.source.replay.submitted}/${model.source.replay.total} requests` : '';
+  const progress = model.source ? `${model.source.replay.submitted}/${model.source.replay.total} requests` : model.attachedTo ? `attached to ${sanitize(model.attachedTo, 40)}` : '';
   const status = (
     <StatusBar
       mode={model.mode}

@@ -1,6 +1,6 @@
 // What the console shows and drives, outside React: the engine, the replay clock, the audit tail.
 // The engine's events are the only source of truth; the model only counts versions for re-rendering.
-import type { Engine } from '../engine/engine.js';
+import type { ConsoleEngine } from './console-engine.js';
 import type { VirtualClock } from '../engine/clock.js';
 import type { AuditEntry } from '../store/audit-log.js';
 import type { Replay } from '../sources/replay.js';
@@ -22,10 +22,12 @@ export class ConsoleModel {
   speed: number;
   /** Rejected input lines kept in the quarantine table (shown in the status bar). */
   quarantined = 0;
+  /** Live, watching an engine another process runs: which one (shown in the status bar). */
+  attachedTo: string | undefined;
   private readonly listeners = new Set<() => void>();
 
   constructor(
-    readonly engine: Engine,
+    readonly engine: ConsoleEngine,
     readonly source: ReplayControl | undefined,
     options: { speed: number; paused: boolean },
   ) {

@@ -1,0 +1,195 @@
+// A console's view of an engine that another process runs (`genops-tui engine`, or another console with
+// --live): deployments and the audit trail are read from the shared database as they change, and decisions
+// go through that engine's queue, as `genops-tui approve` sends them, so its rules and audit apply.
+import type { Assessment } from '../domain/assess.js';
+import type { CatalogIndex } from '../domain/catalog.js';
+import type { Config } from '../domain/config.js';
+import type { DeploymentRequest, Outcome } from '../domain/schemas.js';
+import type { AuditEntry } from '../store/audit-log.js';
+import { AuditLog } from '../store/audit-log.js';
+import type { Db } from '../store/database.js';
+import type { OperatorAction } from '../store/submissions.js';
+import { Submissions } from '../store/submissions.js';
+import type { Clock } from './clock.js';
+import type { DeploymentView, LifecycleState, StageRecord } from './deployment-view.js';
+import type { EngineListener } from './engine.js';
+import { ActionRefused } from './engine.js';
+import type { Snapshot } from './snapshot-facts.js';
+import { viewOf } from './snapshot-facts.js';
+
+interface Row {
+  id: string;
+  request: string;
+  assessment: string | null;
+  machine: string | null;
+  outcome: Outcome | null;
+  failure_reason: string | null;
+  finished_at: string | null;
+}
+
+const COLUMNS = 'id, request, assessment, machine, outcome, failure_reason, finished_at';
+const FINAL_STATE: Record<Outcome, LifecycleState> = { succeeded: 'promoted', rolled_back: 'rolled_back', failed: 'rolled_back', blocked: 'blocked', rejected: 'rejected', expired: 'expired' };
+/** How long an operator waits for the engine to apply a decision before being told it is still queued. */
+const ANSWER_WITHIN_MS = 10_000;
+
+export class AttachedEngine {
+  readonly audit: AuditLog;
+  private readonly views = new Map<string, DeploymentView>();
+  /** The machine each in-flight view was built from: a changed one means the view is rebuilt. */
+  private readonly machines = new Map<string, string>();
+  private readonly stages = new Map<string, StageRecord[]>();
+  private readonly listeners = new Set<EngineListener>();
+  private readonly submissions: Submissions;
+  private readonly inFlight;
+  private readonly byId;
+  private lastSeq = 0;
+  private list: DeploymentView[] | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly catalog: CatalogIndex,
+    private readonly config: Config,
+    private readonly clock: Clock,
+  ) {
+    this.audit = new AuditLog(db);
+    this.submissions = new Submissions(db);
+    this.inFlight = db.prepare(`SELECT ${COLUMNS} FROM deployments WHERE outcome IS NULL`);
+    this.byId = db.prepare(`SELECT ${COLUMNS} FROM deployments WHERE id = ?`);
+    this.lastSeq = (db.prepare('SELECT max(seq) FROM audit').pluck().get() as number | null) ?? 0;
+    // Stage verdicts live in the audit trail only; one pass over them at start, then they follow it.
+    const verdicts = db.prepare(`SELECT canonical, hash FROM audit WHERE seq <= ? AND CAST(canonical AS TEXT) LIKE '%"event":"stage_analysed"%' ORDER BY seq`).raw(true);
+    for (const [canonical] of verdicts.iterate(this.lastSeq) as IterableIterator<[Buffer, Buffer]>) this.noteStage(JSON.parse(canonical.toString('utf8')) as AuditEntry);
+    for (const row of db.prepare(`SELECT ${COLUMNS} FROM deployments`).iterate() as IterableIterator<Row>) this.load(row);
+  }
+
+  get deployments(): DeploymentView[] {
+    this.list ??= [...this.views.values()];
+    return this.list;
+  }
+
+  get(id: string): DeploymentView | undefined {
+    return this.views.get(id);
+  }
+
+  on(listener: EngineListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Reads what the engine wrote since the last call: new audit entries and every in-flight deployment. */
+  refresh(): void {
+    const touched = new Set<string>();
+    for (let batch = this.audit.since(this.lastSeq); batch.length > 0; batch = this.audit.since(this.lastSeq)) {
+      for (const entry of batch) {
+        this.lastSeq = entry.seq;
+        this.noteStage(entry);
+        if (entry.deploymentId) touched.add(entry.deploymentId);
+        for (const l of this.listeners) l({ kind: 'audit', entry });
+      }
+    }
+    for (const row of this.inFlight.iterate() as IterableIterator<Row>) {
+      touched.delete(row.id);
+      if (row.machine !== null && this.machines.get(row.id) === row.machine) continue;
+      this.changed(this.load(row));
+    }
+    // Finished since the last call (no longer in flight), or gone through the pipeline in one step.
+    for (const id of touched) {
+      const row = this.byId.get(id) as Row | undefined;
+      if (row) this.changed(this.load(row));
+    }
+  }
+
+  private changed(view: DeploymentView | undefined): void {
+    if (!view) return;
+    for (const l of this.listeners) l({ kind: 'changed', deployment: view });
+  }
+
+  private noteStage(entry: AuditEntry): void {
+    if (entry.event !== 'stage_analysed' || !entry.deploymentId) return;
+    const p = entry.payload as { stage: number; percent: number; verdict: StageRecord['verdict']; reason: string };
+    const list = this.stages.get(entry.deploymentId) ?? [];
+    list.push({ stage: p.stage, percent: p.percent, verdict: p.verdict, reason: p.reason });
+    this.stages.set(entry.deploymentId, list);
+    const view = this.views.get(entry.deploymentId);
+    if (view) view.stages = list.filter((s) => view.outcome !== null || s.stage < view.stage);
+  }
+
+  /** The view of a row: from its machine while in flight, from its outcome once finished. */
+  private load(row: Row): DeploymentView | undefined {
+    if (row.assessment === null || (row.outcome === null && row.machine === null)) return undefined;
+    const request = JSON.parse(row.request) as DeploymentRequest;
+    const assessment = JSON.parse(row.assessment) as Assessment;
+    const base = { request, tier: this.catalog.get(request.serviceId)?.service.tier ?? 'medium', assessment };
+    const stages = this.stages.get(row.id) ?? [];
+    let view: DeploymentView;
+    if (row.outcome === null && row.machine !== null) {
+      view = viewOf(base, JSON.parse(row.machine) as Snapshot, this.clock.now(), stages);
+      this.machines.set(row.id, row.machine);
+    } else {
+      this.machines.delete(row.id);
+      const finishedAt = row.finished_at ? Date.parse(row.finished_at) : this.clock.now();
+      view = {
+        id: row.id,
+        ...base,
+        state: FINAL_STATE[row.outcome as Outcome],
+        plan: this.config.plans[assessment.decision.plan],
+        stage: Math.max(0, (stages.at(-1)?.stage ?? 0)),
+        samples: [],
+        stages,
+        reason: row.failure_reason ?? (row.outcome === 'blocked' ? assessment.decision.reasons.join('; ') : ''),
+        decidedBy: null,
+        outcome: row.outcome,
+        requestedAtMs: Date.parse(request.requestedAt),
+        updatedAtMs: finishedAt,
+        finishedAtMs: finishedAt,
+      };
+    }
+    const known = this.views.get(row.id);
+    if (known) Object.assign(known, view); // the same object: the console's selection and rows stay put
+    else {
+      this.views.set(row.id, view);
+      this.list = undefined;
+    }
+    return known ?? view;
+  }
+
+  /** Queues a decision for the engine and waits for it to be applied or refused (as `approve` does). */
+  private async decide(id: string, action: OperatorAction, by: string, reason?: string): Promise<DeploymentView> {
+    const actionId = this.submissions.requestAction(id, action, by, reason, Date.now());
+    for (const started = Date.now(); Date.now() - started < ANSWER_WITHIN_MS; ) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      const r = this.submissions.actionResult(actionId);
+      if (r?.result === 'refused') throw new ActionRefused(r.error ?? `${action} refused`);
+      if (r?.result === 'done') {
+        this.refresh();
+        const view = this.views.get(id);
+        if (view) return view;
+      }
+    }
+    throw new ActionRefused(`the engine has not answered within ${ANSWER_WITHIN_MS / 1000} s; the ${action} stays queued`);
+  }
+
+  approve(id: string, by: string, reason?: string): Promise<DeploymentView> {
+    return this.decide(id, 'approve', by, reason);
+  }
+
+  reject(id: string, by: string, reason: string): Promise<DeploymentView> {
+    return this.decide(id, 'reject', by, reason);
+  }
+
+  pause(id: string, by: string): Promise<DeploymentView> {
+    return this.decide(id, 'pause', by);
+  }
+
+  resume(id: string, by: string): Promise<DeploymentView> {
+    return this.decide(id, 'resume', by);
+  }
+
+  promote(id: string, by: string): Promise<DeploymentView> {
+    return this.decide(id, 'promote', by);
+  }
+
+  abort(id: string, by: string, reason: string): Promise<DeploymentView> {
+    return this.decide(id, 'abort', by, reason);
+  }
+}

@@ -1,0 +1,46 @@
+// The live console attached to an engine another process runs: it shows that engine's deployments, and an
+// approval by key travels through the engine's queue and comes back.
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, render } from 'ink-testing-library';
+import { AttachedEngine } from '../../source/engine/attached-engine.js';
+import { LiveRunner } from '../../source/engine/live-runner.js';
+import { SimulatedMetricSource } from '../../source/metrics/simulated-source.js';
+import { openDatabase } from '../../source/store/database.js';
+import { Lease } from '../../source/store/lease.js';
+import { Submissions } from '../../source/store/submissions.js';
+import { App } from '../../source/ui/app.js';
+import { ConsoleModel } from '../../source/ui/console-model.js';
+import { config, request, service } from '../helpers/builders.js';
+import { press } from '../helpers/console-harness.js';
+import { harness, T0 } from '../helpers/engine-harness.js';
+import { tempDir } from '../helpers/temp-db.js';
+
+const dir = tempDir();
+afterEach(() => cleanup());
+
+describe('attached console', () => {
+  it('approves by key through the running engine', async () => {
+    const h = harness(dir, 'attached-ui.db', [service({ id: 'svc', tier: 'low' })], config(), new SimulatedMetricSource({ seed: 1, defects: new Map(), providerErrorRate: 0, gapRate: 0 }));
+    new Lease(h.db, 'engine', 'test').acquire(h.clock.now());
+    const runner = new LiveRunner({ engine: h.engine, submissions: new Submissions(h.db), lease: new Lease(h.db, 'engine', 'test'), clock: h.clock, pollMs: 1_000, log: () => undefined });
+    h.engine.submit(request({ requestedAt: new Date(T0).toISOString(), requestedBy: 'ci-bot' }, { dbMigration: true }));
+    const db = openDatabase(h.path);
+    const model = new ConsoleModel(new AttachedEngine(db, h.catalog, config(), h.clock), undefined, { speed: 1, paused: false });
+    model.attachedTo = 'engine-host (pid 4242)';
+    const { lastFrame, stdin } = render(
+      <App model={model} operator="dave" readonly={false} theme={{ color: false, ascii: false }} autonomy="GOVERNED" slo={{ errorRate: 0.01, p99Ms: 500 }} autoplay={false} frameMs={0} size={{ columns: 120, rows: 40 }} />,
+    );
+    expect(lastFrame()).toContain('LIVE');
+    expect(lastFrame()).toContain('attached to engine-host (pid 4242)');
+    expect(lastFrame()).toContain('awaiting appr');
+    await press(stdin, 'a');
+    expect(lastFrame()).toContain('sent to the engine; waiting for its answer');
+    runner.step(); // the engine's next pass applies it
+    runner.stop(false);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(lastFrame()).toContain('approved req-1 as dave');
+    expect(lastFrame()).toContain('canary');
+    expect(h.engine.get('req-1')?.decidedBy).toBe('dave');
+    db.close();
+  });
+});
