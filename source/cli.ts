@@ -40,7 +40,8 @@ const cli = meow(
 
   Commands
     (none)          The operator console, replaying the bundled fixture (fixtures/replay-small.ndjson);
-                    with --live it runs the engine itself over the database, for gates to submit to
+                    with --live it runs the engine itself over the database, for gates to submit to,
+                    or attaches to the engine another process runs there
     replay          The console replaying a recorded fixture; the database is data/replay.db, recreated
     assess          Score a deployment request and decide: proceed, await approval or blocked
     history import  Import finished deployments (NDJSON); bad lines are reported and skipped
@@ -72,7 +73,7 @@ const cli = meow(
 
   Exit codes
     0 success; 1 audit verify found tampering, or approve/reject refused; 2 bad input or usage (the message
-    names file, line and field); 3 no engine running (gate, approve, reject) or another engine holds the lease
+    names file, line and field); 3 no engine running (gate, approve, reject) or another engine holds the lease (engine)
     gate: 0 promoted, 4 timed out (withdrawn), 10 rejected, 11 expired, 12 blocked, 13 rolled back,
           14 failed after reaching 100%, 15 withdrawn by Ctrl-C / CI cancel
 `,
