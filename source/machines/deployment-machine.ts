@@ -1,7 +1,7 @@
 // The deployment lifecycle as one XState machine (SPEC.md Pillar 3):
 // assessed → (awaiting_approval → approved | rejected | expired) | blocked → canary stages → promoted |
-// rolling_back → rolled_back. Time comes in as TICK events carrying the injected clock's `now`, and every
-// deadline lives in context, so a machine restored from a snapshot resumes with its deadlines intact.
+// rolling_back → rolled_back. Time comes in as the injected clock's `now` on TICK and SAMPLED events, and
+// every deadline lives in context, so a machine restored from a snapshot resumes with its deadlines intact.
 // Traffic shifts and rollbacks run in invoked actors, which tests replace with provide(); samples arrive as
 // SAMPLED events from whoever polls the metrics (the engine), and the machine judges them.
 import { and, assign, fromCallback, setup } from 'xstate';
@@ -9,6 +9,7 @@ import type { Action } from '../domain/autonomy.js';
 import type { MetricSample, StageAnalysis } from '../domain/slo.js';
 import type { StageSettings, StageWindow } from './stage-samples.js';
 import { analyseSamples, isFailing, percentOf, samplesTaken, stageDoneAt } from './stage-samples.js';
+
 export type MachineSettings = StageSettings;
 
 export interface DeploymentInput {
