@@ -113,8 +113,10 @@ export const MIGRATIONS: readonly string[] = [
     at INTEGER NOT NULL
   ) STRICT;
   `,
-  // 4: no query looks deployments up by state, and the index cost every state change a second write.
+  // 4: no query looks deployments up by state, and the index cost every state change a second write; what
+  // is asked is which are in flight (a restart, an attached console), a small partial index.
   `
   DROP INDEX deployments_by_state;
+  CREATE INDEX deployments_in_flight ON deployments(id) WHERE outcome IS NULL;
   `,
 ];
