@@ -29,6 +29,8 @@ interface Row {
 
 const COLUMNS = 'id, request, assessment, machine, outcome, failure_reason, finished_at';
 const FINAL_STATE: Record<Outcome, LifecycleState> = { succeeded: 'promoted', rolled_back: 'rolled_back', failed: 'rolled_back', blocked: 'blocked', rejected: 'rejected', expired: 'expired' };
+/** Audited human events that decide a deployment's fate. */
+const DECISIONS = new Set(['approved', 'rejected', 'withdrawn', 'aborted']);
 /** How long an operator waits for the engine to apply a decision before being told it is still queued. */
 const ANSWER_WITHIN_MS = 10_000;
 
@@ -38,6 +40,8 @@ export class AttachedEngine {
   /** The machine each in-flight view was built from: a changed one means the view is rebuilt. */
   private readonly machines = new Map<string, string>();
   private readonly stages = new Map<string, StageRecord[]>();
+  /** Who decided each deployment that a person decided, from the audit trail. */
+  private readonly deciders = new Map<string, string>();
   private readonly listeners = new Set<EngineListener>();
   private readonly submissions: Submissions;
   private readonly inFlight;
@@ -56,9 +60,12 @@ export class AttachedEngine {
     this.inFlight = db.prepare(`SELECT ${COLUMNS} FROM deployments WHERE outcome IS NULL`);
     this.byId = db.prepare(`SELECT ${COLUMNS} FROM deployments WHERE id = ?`);
     this.lastSeq = (db.prepare('SELECT max(seq) FROM audit').pluck().get() as number | null) ?? 0;
-    // Stage verdicts live in the audit trail only; one pass over them at start, then they follow it.
-    const verdicts = db.prepare(`SELECT canonical, hash FROM audit WHERE seq <= ? AND CAST(canonical AS TEXT) LIKE '%"event":"stage_analysed"%' ORDER BY seq`).raw(true);
-    for (const [canonical] of verdicts.iterate(this.lastSeq) as IterableIterator<[Buffer, Buffer]>) this.noteStage(JSON.parse(canonical.toString('utf8')) as AuditEntry);
+    // Stage verdicts and people's decisions live in the audit trail only: one pass over them at start, then
+    // they follow it.
+    const noted = db.prepare(
+      `SELECT canonical FROM audit WHERE seq <= ? AND (CAST(canonical AS TEXT) LIKE '%"event":"stage_analysed"%' OR CAST(canonical AS TEXT) LIKE '%"kind":"human"%') ORDER BY seq`,
+    ).pluck();
+    for (const canonical of noted.iterate(this.lastSeq) as IterableIterator<Buffer>) this.note(JSON.parse(canonical.toString('utf8')) as AuditEntry);
     for (const row of db.prepare(`SELECT ${COLUMNS} FROM deployments`).iterate() as IterableIterator<Row>) this.load(row);
   }
 
@@ -82,7 +89,7 @@ export class AttachedEngine {
     for (let batch = this.audit.since(this.lastSeq); batch.length > 0; batch = this.audit.since(this.lastSeq)) {
       for (const entry of batch) {
         this.lastSeq = entry.seq;
-        this.noteStage(entry);
+        this.note(entry);
         if (entry.deploymentId) touched.add(entry.deploymentId);
         for (const l of this.listeners) l({ kind: 'audit', entry });
       }
@@ -104,8 +111,10 @@ export class AttachedEngine {
     for (const l of this.listeners) l({ kind: 'changed', deployment: view });
   }
 
-  private noteStage(entry: AuditEntry): void {
-    if (entry.event !== 'stage_analysed' || !entry.deploymentId) return;
+  private note(entry: AuditEntry): void {
+    if (!entry.deploymentId) return;
+    if (entry.actor.kind === 'human' && DECISIONS.has(entry.event)) this.deciders.set(entry.deploymentId, entry.actor.id);
+    if (entry.event !== 'stage_analysed') return;
     const p = entry.payload as { stage: number; percent: number; verdict: StageRecord['verdict']; reason: string };
     const list = this.stages.get(entry.deploymentId) ?? [];
     list.push({ stage: p.stage, percent: p.percent, verdict: p.verdict, reason: p.reason });
@@ -137,7 +146,7 @@ export class AttachedEngine {
         samples: [],
         stages,
         reason: row.failure_reason ?? (row.outcome === 'blocked' ? assessment.decision.reasons.join('; ') : ''),
-        decidedBy: null,
+        decidedBy: this.deciders.get(row.id) ?? null,
         outcome: row.outcome,
         requestedAtMs: Date.parse(request.requestedAt),
         updatedAtMs: finishedAt,

@@ -57,6 +57,9 @@ describe('a console attached to a running engine', () => {
     attached.refresh();
     expect(summary(attached.deployments)).toEqual(summary(h.engine.deployments));
     expect(attached.get('req-3')!.outcome).toBe('rolled_back');
+    const later = new AttachedEngine(db, h.catalog, config(), h.clock); // attached after it all happened
+    expect(summary(later.deployments)).toEqual(summary(h.engine.deployments));
+    expect(later.get('req-1')!.decidedBy).toBe('dave');
     expect(events.filter((k) => k === 'audit').length).toBe(h.engine.audit.count() - entriesBefore); // every entry after it attached
     db.close();
   });
