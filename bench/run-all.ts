@@ -5,6 +5,7 @@ import { runHnswBench } from './hnsw.bench.js';
 import { runSimulateBench } from './simulate.bench.js';
 import { runConsoleBench } from './console.bench.js';
 import { runGateBench } from './gate.bench.js';
+import { runAttachBench } from './attach.bench.js';
 
 const benches: Record<string, () => void | Promise<void>> = {
   assess: runAssessBench,
@@ -13,6 +14,7 @@ const benches: Record<string, () => void | Promise<void>> = {
   simulate: runSimulateBench,
   console: runConsoleBench,
   gate: runGateBench,
+  attach: runAttachBench,
 };
 
 const wanted = process.argv.slice(2);
