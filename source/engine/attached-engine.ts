@@ -59,14 +59,17 @@ export class AttachedEngine {
     this.submissions = new Submissions(db);
     this.inFlight = db.prepare(`SELECT ${COLUMNS} FROM deployments WHERE outcome IS NULL`);
     this.byId = db.prepare(`SELECT ${COLUMNS} FROM deployments WHERE id = ?`);
-    this.lastSeq = (db.prepare('SELECT max(seq) FROM audit').pluck().get() as number | null) ?? 0;
-    // Stage verdicts and people's decisions live in the audit trail only: one pass over them at start, then
-    // they follow it.
-    const noted = db.prepare(
-      `SELECT canonical FROM audit WHERE seq <= ? AND (CAST(canonical AS TEXT) LIKE '%"event":"stage_analysed"%' OR CAST(canonical AS TEXT) LIKE '%"kind":"human"%') ORDER BY seq`,
-    ).pluck();
-    for (const canonical of noted.iterate(this.lastSeq) as IterableIterator<Buffer>) this.note(JSON.parse(canonical.toString('utf8')) as AuditEntry);
-    for (const row of db.prepare(`SELECT ${COLUMNS} FROM deployments`).iterate() as IterableIterator<Row>) this.load(row);
+    // One read transaction: the trail and the rows as of the same moment, so nothing is counted twice.
+    db.transaction(() => {
+      this.lastSeq = (db.prepare('SELECT max(seq) FROM audit').pluck().get() as number | null) ?? 0;
+      // Stage verdicts and people's decisions live in the audit trail only: one pass over them at start, then
+      // they follow it.
+      const noted = db.prepare(
+        `SELECT canonical FROM audit WHERE seq <= ? AND (CAST(canonical AS TEXT) LIKE '%"event":"stage_analysed"%' OR CAST(canonical AS TEXT) LIKE '%"kind":"human"%') ORDER BY seq`,
+      ).pluck();
+      for (const canonical of noted.iterate(this.lastSeq) as IterableIterator<Buffer>) this.note(JSON.parse(canonical.toString('utf8')) as AuditEntry);
+      for (const row of db.prepare(`SELECT ${COLUMNS} FROM deployments`).iterate() as IterableIterator<Row>) this.load(row);
+    })();
   }
 
   get deployments(): DeploymentView[] {
@@ -85,6 +88,10 @@ export class AttachedEngine {
 
   /** Reads what the engine wrote since the last call: new audit entries and every in-flight deployment. */
   refresh(): void {
+    this.db.transaction(() => this.readChanges())();
+  }
+
+  private readChanges(): void {
     const touched = new Set<string>();
     for (let batch = this.audit.since(this.lastSeq); batch.length > 0; batch = this.audit.since(this.lastSeq)) {
       for (const entry of batch) {
