@@ -32,7 +32,8 @@ describe('attached console in a terminal', () => {
     await waitFor(() => state() === 'awaiting_approval', state);
 
     const tui = spawn('script', ['-qfec', `${process.execPath} ${CLI} --live --db ${db} --config examples/fast-canary.yaml --as dave --ascii --no-color`, '/dev/null'], {
-      env: { ...process.env, COLUMNS: '120', LINES: '40' },
+      // CI=false: under CI, Ink draws only the last frame, and a person at this terminal would see nothing.
+      env: { ...process.env, CI: 'false', COLUMNS: '120', LINES: '40' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     children.push(tui);
