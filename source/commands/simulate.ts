@@ -38,6 +38,7 @@ export function simulateCommand(flags: SimulateFlags, io: CommandIo): number {
   const dir = flags.db ? undefined : mkdtempSync(join(tmpdir(), 'genops-sim-'));
   const dbPath = flags.db ?? join(dir as string, 'study.db');
   const tty = Boolean(process.stderr.isTTY) && !flags.json;
+  const started = performance.now();
   try {
     const run = simulate({
       seed,
@@ -46,10 +47,12 @@ export function simulateCommand(flags: SimulateFlags, io: CommandIo): number {
       autonomy: autonomy as Autonomy,
       dbPath,
       lookahead: !flags.everySample,
-      ...(tty ? { onProgress: (done: number, total: number) => process.stderr.write(`\r${progressBar(done, total)}${done === total ? '\n' : ''}`) } : {}),
+      ...(tty ? { onProgress: (done: number, total: number) => process.stderr.write(`\r${progressBar(done, total)}`) } : {}),
     });
     const study = computeStudy(run, seed);
     run.db.close();
+    // On a terminal only: the report itself stays byte-identical for a seed.
+    if (tty) process.stderr.write(` in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
     if (flags.json) io.out(JSON.stringify(study, null, 2));
     else io.out(studyMarkdown(study));
     return 0;
