@@ -6,6 +6,7 @@ import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Assessor } from '../domain/assess.js';
+import type { Config } from '../domain/config.js';
 import { CatalogIndex } from '../domain/catalog.js';
 import { featureEmbedder } from '../domain/embedding.js';
 import { sanitize } from '../domain/sanitize.js';
@@ -29,7 +30,7 @@ import { EngineBusy } from '../engine/live-runner.js';
 import { AttachedEngine } from '../engine/attached-engine.js';
 import { systemClock } from '../engine/clock.js';
 import { dbPath } from '../store/database.js';
-import { storedCatalog } from '../store/catalog-store.js';
+import { catalogOf } from './context.js';
 import { Lease } from '../store/lease.js';
 import type { ConsoleEngine } from '../ui/console-engine.js';
 
@@ -56,6 +57,10 @@ export interface ReplaySession {
   close(): void;
   autonomy: string;
   slo: { errorRate: number; p99Ms: number };
+}
+
+function sessionOf(model: ConsoleModel, engine: ConsoleEngine, config: Config, close: () => void): ReplaySession {
+  return { model, engine, autonomy: config.autonomy, slo: { errorRate: config.slo.errorRate, p99Ms: config.slo.p99Ms }, close };
 }
 
 /** Opens a fresh database and an engine that replays `file`. */
@@ -86,16 +91,10 @@ export function openReplay(file: string, flags: Pick<ConsoleFlags, 'db' | 'confi
     model.quarantined += 1;
     io.err(`warning: ${file}: request ${sanitize(request.id)} refused: ${sanitize(reason)}`);
   };
-  return {
-    model,
-    engine,
-    autonomy: config.autonomy,
-    slo: { errorRate: config.slo.errorRate, p99Ms: config.slo.p99Ms },
-    close: () => {
-      history.index.persist();
-      db.close();
-    },
-  };
+  return sessionOf(model, engine, config, () => {
+    history.index.persist();
+    db.close();
+  });
 }
 
 /** Live: this console is the engine (it takes the lease), with the real clock. */
@@ -111,17 +110,11 @@ function openLive(flags: ConsoleFlags & { catalog?: string }, io: CommandIo): Re
   if (live.usesSimulatedMetrics) io.err('note: no live.metricsCommand configured: canaries read the simulated healthy metric source');
   const model = new ConsoleModel(live.engine, undefined, { speed: 1, paused: false });
   model.quarantined = new Quarantine(live.ctx.db).count();
-  return {
-    model,
-    engine: live.engine,
-    autonomy: live.config.autonomy,
-    slo: { errorRate: live.config.slo.errorRate, p99Ms: live.config.slo.p99Ms },
-    close: () => {
-      live.runner.stop();
-      live.ctx.history.index.persist();
-      live.ctx.close();
-    },
-  };
+  return sessionOf(model, live.engine, live.config, () => {
+    live.runner.stop();
+    live.ctx.history.index.persist();
+    live.ctx.close();
+  });
 }
 
 /** Live while another process runs the engine: watch its database, send decisions through its queue. */
@@ -129,28 +122,23 @@ function openAttached(flags: ConsoleFlags & { catalog?: string }, io: CommandIo)
   const config = loadConfig(flags.config);
   const path = dbPath(flags.db);
   const db = openDatabase(path);
-  const catalog = storedCatalog(db);
-  if (!catalog) {
+  let engine: AttachedEngine;
+  try {
+    engine = new AttachedEngine(db, catalogOf(db, path), config, systemClock);
+  } catch (error) {
     db.close();
-    throw new InputError([{ file: path, field: 'services', message: 'no service catalog in the database yet: pass --catalog FILE once' }]);
+    throw error;
   }
-  const engine = new AttachedEngine(db, new CatalogIndex(catalog), config, systemClock);
   const holder = new Lease(db, 'engine', 'console').liveHolder(Date.now());
   const model = new ConsoleModel(engine, undefined, { speed: 1, paused: false });
   model.attachedTo = holder ? `${holder.holder} (pid ${holder.pid})` : 'the running engine';
   model.quarantined = new Quarantine(db).count();
   io.err(`note: another process runs the engine (${model.attachedTo}); this console watches it and sends decisions through it`);
   const timer = setInterval(() => engine.refresh(), REFRESH_MS);
-  return {
-    model,
-    engine,
-    autonomy: config.autonomy,
-    slo: { errorRate: config.slo.errorRate, p99Ms: config.slo.p99Ms },
-    close: () => {
-      clearInterval(timer);
-      db.close();
-    },
-  };
+  return sessionOf(model, engine, config, () => {
+    clearInterval(timer);
+    db.close();
+  });
 }
 
 export async function consoleCommand(file: string | undefined, flags: ConsoleFlags & { live?: boolean; catalog?: string }, io: CommandIo): Promise<number> {

@@ -16,17 +16,19 @@ export interface StoreContext {
   close(): void;
 }
 
+/** The catalog stored in the database at `path`; an error naming it when there is none yet. */
+export function catalogOf(db: Db, path: string): CatalogIndex {
+  const catalog = storedCatalog(db);
+  if (!catalog) throw new InputError([{ file: path, field: 'services', message: 'no service catalog in the database yet: pass --catalog FILE once' }]);
+  return new CatalogIndex(catalog);
+}
+
 export function openStoreContext(flags: { db?: string | undefined; catalog?: string | undefined }): StoreContext {
   const path = dbPath(flags.db);
   const db = openDatabase(path);
   try {
-    let catalog = storedCatalog(db);
-    if (flags.catalog) {
-      catalog = loadCatalog(flags.catalog);
-      saveCatalog(db, catalog, new Date().toISOString());
-    }
-    if (!catalog) throw new InputError([{ file: path, field: 'services', message: 'no service catalog in the database yet: pass --catalog FILE once' }]);
-    const index = new CatalogIndex(catalog);
+    if (flags.catalog) saveCatalog(db, loadCatalog(flags.catalog), new Date().toISOString());
+    const index = catalogOf(db, path);
     const history = new HistoryStore(db, index, featureEmbedder, path === ':memory:' ? undefined : `${path}.hnsw`);
     return { path, db, catalog: index, history, close: () => db.close() };
   } catch (error) {

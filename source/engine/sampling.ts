@@ -16,9 +16,12 @@ export function sampleOrError(source: MetricSource, q: SampleQuery): MetricSampl
   }
 }
 
+/** The stage's sample query, without which sample and when. */
+const stageQuery = (c: DeploymentContext): Omit<SampleQuery, 'index' | 'at'> => ({ deploymentId: c.deploymentId, serviceId: c.serviceId, stage: c.stage, trafficPercent: percentOf(c) });
+
 function samplesAt(source: MetricSource, c: DeploymentContext, times: readonly number[]): Array<MetricSample | Promise<MetricSample>> {
-  const base = { deploymentId: c.deploymentId, serviceId: c.serviceId, stage: c.stage, trafficPercent: percentOf(c) };
-  return times.map((at, k) => sampleOrError(source, { ...base, index: c.samples.length + k, at }));
+  const query = stageQuery(c);
+  return times.map((at, k) => sampleOrError(source, { ...query, index: c.samples.length + k, at }));
 }
 
 /** The samples due at `now` (none when not yet due): at once from a synchronous source, later otherwise. */
@@ -30,7 +33,7 @@ export function dueSamples(source: MetricSource, c: DeploymentContext, now: numb
 /** When the sample that decides the stage is due; the next sample's time if the source cannot answer at once. */
 export function decidingSampleAt(source: MetricSource, c: DeploymentContext): number {
   const samples = [...c.samples];
-  const query = { deploymentId: c.deploymentId, serviceId: c.serviceId, stage: c.stage, trafficPercent: percentOf(c) };
+  const query = stageQuery(c);
   for (const at of sampleTimes(c, Infinity)) {
     const sample = sampleOrError(source, { ...query, index: samples.length, at });
     if (sample instanceof Promise) return c.nextSampleAt;

@@ -50,3 +50,13 @@ export function startUntil(args: string[], ready: string, timeoutMs = 20_000): P
 /** Resolves with the exit code, also when the process had already exited before this was called. */
 export const exited = (child: { exitCode: number | null; signalCode: NodeJS.Signals | null; once(e: 'exit', f: (code: number | null) => void): void }): Promise<number | null> =>
   child.exitCode !== null || child.signalCode !== null ? Promise.resolve(child.exitCode) : new Promise((r) => child.once('exit', r));
+
+/** Polls `pred` every 25 ms; fails after `timeoutMs`, showing what `shows` returns (the screen, a state). */
+export async function waitFor(pred: () => boolean, options: { timeoutMs?: number; shows?: () => string } = {}): Promise<void> {
+  const { timeoutMs = 20_000, shows = () => 'condition not met' } = options;
+  const start = Date.now();
+  while (!pred()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`not in time: ${shows()}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

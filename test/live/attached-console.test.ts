@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { CLI, exited, run, startUntil } from '../helpers/processes.js';
+import { CLI, exited, run, startUntil, waitFor } from '../helpers/processes.js';
 import { tempDir } from '../helpers/temp-db.js';
 
 const dir = tempDir();
@@ -12,14 +12,6 @@ const children: Array<{ kill(s?: NodeJS.Signals): boolean }> = [];
 afterAll(() => {
   for (const c of children) c.kill('SIGKILL');
 });
-
-async function waitFor(pred: () => boolean, what: () => string, timeoutMs = 20_000): Promise<void> {
-  const start = Date.now();
-  while (!pred()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`not in time: ${what()}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('attached console in a terminal', () => {
   it('shows the engine process\'s gated deployment and approves it by key', { timeout: 60_000 }, async () => {
@@ -29,7 +21,7 @@ describe('attached console in a terminal', () => {
     expect((await run(['gate', '--db', db, '--id', 'm1', '--service', 'payments-api', '--version', '2.0.0', '--lines', '40', '--migration', '--requested-by', 'ci-bot', '--no-wait'])).code).toBe(0);
     const inspect = new Database(db, { readonly: true });
     const state = () => (inspect.prepare('SELECT state FROM deployments WHERE id = ?').pluck().get('m1') as string | undefined) ?? '';
-    await waitFor(() => state() === 'awaiting_approval', state);
+    await waitFor(() => state() === 'awaiting_approval', { shows: state });
 
     const tui = spawn('script', ['-qfec', `${process.execPath} ${CLI} --live --db ${db} --config examples/fast-canary.yaml --as dave --ascii --no-color`, '/dev/null'], {
       // CI=false: under CI, Ink draws only the last frame, and a person at this terminal would see nothing.
@@ -39,13 +31,13 @@ describe('attached console in a terminal', () => {
     children.push(tui);
     let screen = '';
     tui.stdout.on('data', (d: Buffer) => (screen += d.toString()));
-    await waitFor(() => screen.includes('attached to') && screen.includes('m1'), () => screen.slice(-2000));
+    await waitFor(() => screen.includes('attached to') && screen.includes('m1'), { shows: () => screen.slice(-2000) });
     tui.stdin.write('a');
     const approvedBy = () => (inspect.prepare("SELECT CAST(canonical AS TEXT) FROM audit WHERE deployment_id = 'm1' AND CAST(canonical AS TEXT) LIKE '%\"event\":\"approved\"%'").pluck().get() as string | undefined) ?? '';
-    await waitFor(() => approvedBy() !== '', () => screen.slice(-2000));
+    await waitFor(() => approvedBy() !== '', { shows: () => screen.slice(-2000) });
     expect(JSON.parse(approvedBy()).actor).toEqual({ id: 'dave', kind: 'human' });
-    await waitFor(() => screen.includes('approved m1 as dave'), () => screen.slice(-2000));
-    await waitFor(() => (inspect.prepare('SELECT outcome FROM deployments WHERE id = ?').pluck().get('m1') as string | null) === 'succeeded', state);
+    await waitFor(() => screen.includes('approved m1 as dave'), { shows: () => screen.slice(-2000) });
+    await waitFor(() => (inspect.prepare('SELECT outcome FROM deployments WHERE id = ?').pluck().get('m1') as string | null) === 'succeeded', { shows: state });
     tui.stdin.write('q');
     expect(await exited(tui)).toBe(0);
     inspect.close();

@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { exited, run, startUntil } from '../helpers/processes.js';
+import { exited, run, startUntil, waitFor } from '../helpers/processes.js';
 import { tempDir } from '../helpers/temp-db.js';
 
 const dir = tempDir();
@@ -11,14 +11,6 @@ const children: Array<{ kill(s?: NodeJS.Signals): boolean }> = [];
 afterAll(() => {
   for (const c of children) c.kill('SIGKILL');
 });
-
-async function waitFor(pred: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const start = Date.now();
-  while (!pred()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('live mode', () => {
   it('8 concurrent gates, one engine, approvals by CLI: one decision each, exit codes match outcomes, the chain verifies', { timeout: 120_000 }, async () => {
@@ -39,7 +31,7 @@ describe('live mode', () => {
     ];
     const inspect = new Database(db, { readonly: true });
     const awaiting = (id: string) => inspect.prepare("SELECT 1 FROM deployments WHERE id = ? AND state = 'awaiting_approval'").get(id) !== undefined;
-    await waitFor(() => ['g3', 'g5', 'g6', 'g7', 'g8'].every(awaiting), 40_000);
+    await waitFor(() => ['g3', 'g5', 'g6', 'g7', 'g8'].every(awaiting), { timeoutMs: 40_000 });
     expect((await run(['approve', 'g5', '--db', db, '--as', 'ci-bot'])).code).toBe(1); // the requester may not approve
     expect((await run(['approve', 'g5', '--db', db, '--as', 'alice'])).code).toBe(0);
     expect((await run(['reject', 'g6', '--db', db, '--as', 'bob', '--reason', 'not today'])).code).toBe(0);
