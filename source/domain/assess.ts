@@ -115,7 +115,7 @@ export class Assessor {
     return { request, entry, evidence, posterior, risk, policies };
   }
 
-  private advisorInput(e: Evaluation): AdvisorInput {
+  advisorInput(e: Evaluation): AdvisorInput {
     return { request: e.request, service: e.entry.service, risk: e.risk, evidence: e.evidence, posterior: e.posterior, policies: e.policies, config: this.config };
   }
 
@@ -152,6 +152,12 @@ export class Assessor {
   assess(request: DeploymentRequest, advisor: SyncAdvisor = builtinAdvisor): Assessment {
     const e = this.evaluate(request);
     return this.conclude(e, adviseSync(advisor, this.advisorInput(e)));
+  }
+
+  /** With advice prepared elsewhere (an LLM consulted outside the engine's transaction), checked by `advise`. */
+  assessChecked(request: DeploymentRequest, advise: (input: AdvisorInput) => CheckedAdvice): Assessment {
+    const e = this.evaluate(request);
+    return this.conclude(e, advise(this.advisorInput(e)));
   }
 
   async assessWith(request: DeploymentRequest, advisor: Advisor): Promise<Assessment> {

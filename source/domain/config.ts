@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { Cron } from 'croner';
 import { sloSchema, timezoneSchema } from './schemas.js';
+import { advisorConfigSchema } from './advisor-config.js';
 
 export const FACTOR_NAMES = [
   'service_tier',
@@ -164,6 +165,8 @@ export const configSchema = z.strictObject({
     .default({ commandTimeoutSeconds: 30, pollMs: 50 }),
   /** Dates (YYYY-MM-DD, in the service's time zone) on which timing risk is 1.0. */
   holidays: z.array(z.iso.date()).default([]),
+  /** The AI actor: built-in (default) or a model over an OpenAI-compatible endpoint (advisor-config.ts). */
+  advisor: advisorConfigSchema,
   policies: z
     .strictObject({
       builtin: z
