@@ -1,6 +1,8 @@
 // Canary stage analysis with Argo Rollouts' semantics (SPEC.md Pillar 3): each sample is a measurement;
 // a provider error is not a failure; no data while the canary takes traffic is never a pass.
 import type { Slo } from './schemas.js';
+import type { CompareSettings, ComparisonData, ComparisonResult } from './canary-judge.js';
+import { judgeComparison } from './canary-judge.js';
 
 export interface MetricSample {
   /** Epoch ms when taken. */
@@ -12,6 +14,8 @@ export interface MetricSample {
   successRate?: number;
   /** The provider failed to answer: counts toward consecutiveErrorLimit, not failureLimit. */
   providerError?: string;
+  /** Canary and stable series over the bake window, taken with the stage's last sample when the judge compares. */
+  comparison?: ComparisonData;
 }
 
 export type Verdict = 'Pass' | 'Fail' | 'Inconclusive' | 'Error' | 'NoData';
@@ -26,7 +30,7 @@ export interface StageAnalysis {
   verdict: Verdict;
   /** For Fail: `error_rate 2.3% > 1.0% at 25%`; for others, why. */
   reason: string;
-  measurements: { pass: number; fail: number; error: number; noData: number };
+  measurements: { pass: number; fail: number; error: number; noData: number; comparison?: ComparisonResult };
 }
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
@@ -44,8 +48,21 @@ export function breach(sample: MetricSample, slo: Slo): string | undefined {
 
 const hasData = (s: MetricSample): boolean => s.errorRate !== undefined || s.p50Ms !== undefined || s.p99Ms !== undefined || s.successRate !== undefined;
 
-/** Analyses a stage's samples in order; `trafficPercent` names the stage in reasons. */
-export function analyseStage(samples: readonly MetricSample[], slo: Slo, limits: AnalysisLimits, trafficPercent: number): StageAnalysis {
+/**
+ * Analyses a stage's samples in order; `trafficPercent` names the stage in reasons. With `compare` (the
+ * canary-vs-stable judge) the SLO thresholds still fail a sample at once, and a stage that passes them is
+ * then judged by its latest comparison: without one it is Inconclusive.
+ */
+export function analyseStage(samples: readonly MetricSample[], slo: Slo, limits: AnalysisLimits, trafficPercent: number, compare?: CompareSettings): StageAnalysis {
+  const byThreshold = analyseThresholds(samples, slo, limits, trafficPercent);
+  if (!compare || byThreshold.verdict !== 'Pass') return byThreshold;
+  const data = samples.findLast((s) => s.comparison !== undefined)?.comparison;
+  if (!data) return { ...byThreshold, verdict: 'Inconclusive', reason: `no canary-vs-stable comparison at ${trafficPercent}%` };
+  const comparison = judgeComparison(data, compare, trafficPercent);
+  return { verdict: comparison.verdict, reason: comparison.reason, measurements: { ...byThreshold.measurements, comparison } };
+}
+
+function analyseThresholds(samples: readonly MetricSample[], slo: Slo, limits: AnalysisLimits, trafficPercent: number): StageAnalysis {
   const m = { pass: 0, fail: 0, error: 0, noData: 0 };
   let consecutiveErrors = 0;
   const at = `at ${trafficPercent}%`;

@@ -4,12 +4,15 @@
 import type { AnalysisLimits, MetricSample, StageAnalysis } from '../domain/slo.js';
 import { analyseStage } from '../domain/slo.js';
 import type { Slo } from '../domain/schemas.js';
+import type { CompareSettings } from '../domain/canary-judge.js';
 
 export interface StageSettings {
   bakeMs: number;
   sampleIntervalMs: number;
   slo: Slo;
   limits: AnalysisLimits;
+  /** The canary-vs-stable judge's settings; absent: the stage is judged by the SLO thresholds alone. */
+  compare?: CompareSettings;
 }
 
 /** The part of a deployment's context that describes the stage in progress. */
@@ -28,12 +31,15 @@ export const percentOf = (w: StageWindow): number => w.plan[w.stage] ?? 100;
 const maxSamples = (w: StageWindow): number =>
   Math.ceil(w.settings.bakeMs / w.settings.sampleIntervalMs) + w.settings.limits.minSamples + w.settings.limits.consecutiveErrorLimit + 1;
 
-export const analyseSamples = (w: StageWindow, samples: readonly MetricSample[]): StageAnalysis => analyseStage(samples, w.settings.slo, w.settings.limits, percentOf(w));
+export const analyseSamples = (w: StageWindow, samples: readonly MetricSample[]): StageAnalysis =>
+  analyseStage(samples, w.settings.slo, w.settings.limits, percentOf(w), w.settings.compare);
 
 export const isFailing = (analysis: StageAnalysis): boolean => analysis.verdict === 'Fail' || analysis.verdict === 'Error';
 
+/** Enough good samples, and under the compare judge a comparison (taken once the bake is over). */
 const enoughSamples = (w: StageWindow, samples: readonly MetricSample[]): boolean =>
-  samples.filter((s) => s.providerError === undefined).length >= w.settings.limits.minSamples;
+  samples.filter((s) => s.providerError === undefined).length >= w.settings.limits.minSamples &&
+  (w.settings.compare === undefined || samples.some((s) => s.comparison !== undefined));
 
 /** The stage has baked by `at` with enough samples, or has sampled as long as it may. */
 export const stageDoneAt = (w: StageWindow, samples: readonly MetricSample[], at: number): boolean =>
