@@ -4,6 +4,7 @@
 import * as crypto from 'node:crypto';
 import { canonicalEntry } from './canonical-entry.js';
 import type { Db } from './database.js';
+import { MerkleLog } from './merkle-log.js';
 
 export type ActorKind = 'ai' | 'human' | 'system' | 'policy';
 
@@ -36,8 +37,11 @@ export class AuditLog {
   private readonly headStmt;
   /** Made once: creating a better-sqlite3 transaction wrapper per call is costly. */
   private readonly appendTx;
+  /** The RFC 9162 tree over the same entries, extended in the append's transaction (issue 16). */
+  readonly merkle: MerkleLog;
 
   constructor(private readonly db: Db) {
+    this.merkle = new MerkleLog(db);
     this.insert = db.prepare('INSERT INTO audit (seq, deployment_id, canonical, prev_hash, hash) VALUES (?, ?, ?, ?, ?)');
     this.headStmt = db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').raw(true);
     this.appendTx = db.transaction((inputs: readonly AuditInput[]) => this.appendInTransaction(inputs));
@@ -54,6 +58,8 @@ export class AuditLog {
       let seq = head ? head[0] : 0;
       let prev: Buffer = head ? head[1] : GENESIS;
       const out: AuditEntry[] = [];
+      const prevSize = seq;
+      const written: Buffer[] = [];
       for (const input of inputs) {
         seq += 1;
         const entry = { seq, ts: input.ts, actor: input.actor, event: input.event, deploymentId: input.deploymentId, payload: input.payload };
@@ -61,8 +67,10 @@ export class AuditLog {
         const hash = sha256(prev, bytes);
         this.insert.run(seq, input.deploymentId, bytes, prev, hash);
         out.push({ ...entry, hash: hash.toString('hex') });
+        written.push(bytes);
         prev = hash;
       }
+      this.merkle.appended(prevSize, written);
       return out;
     }
   }

@@ -119,4 +119,16 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX deployments_by_state;
   CREATE INDEX deployments_in_flight ON deployments(id) WHERE outcome IS NULL;
   `,
+  // Audit Merkle tree (issue 16): hashes of the complete subtrees of 2^level entries, level ≥ 6, written with
+  // the entries that complete them (source/store/merkle-log.ts); older trails are filled in on the first append.
+  `
+  CREATE TABLE audit_merkle (
+    level INTEGER NOT NULL,
+    idx INTEGER NOT NULL,
+    hash BLOB NOT NULL CHECK (length(hash) = 32),
+    PRIMARY KEY (level, idx)
+  ) STRICT, WITHOUT ROWID;
+  CREATE TRIGGER audit_merkle_no_update BEFORE UPDATE ON audit_merkle BEGIN SELECT RAISE(ABORT, 'the audit Merkle tree is append-only'); END;
+  CREATE TRIGGER audit_merkle_no_delete BEFORE DELETE ON audit_merkle BEGIN SELECT RAISE(ABORT, 'the audit Merkle tree is append-only'); END;
+  `,
 ];
