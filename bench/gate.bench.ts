@@ -34,7 +34,7 @@ export async function runGateBench(): Promise<void> {
     // What `gate` does, minus starting a Node process: submit, then poll for the outcome.
     const roundTrip = async (id: string): Promise<number> => {
       const t = performance.now();
-      submissions.submit(request(id), Date.now());
+      submissions.submit(request(id), Date.now(), Date.now() + 60_000);
       while (!outcome.get(id)) await new Promise((r) => setTimeout(r, 2));
       if (outcome.get(id) !== 'succeeded') throw new Error(`${id}: ${String(outcome.get(id))}`);
       const ms = performance.now() - t;

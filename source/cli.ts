@@ -14,6 +14,8 @@ const load = {
   gate: () => import('./commands/gate.js'),
   engine: () => import('./commands/engine-command.js'),
   decide: () => import('./commands/decide.js'),
+  token: () => import('./commands/token.js'),
+  serve: () => import('./commands/serve.js'),
   quarantine: () => import('./commands/quarantine.js'),
 };
 import { joinDashValues } from './commands/argv.js';
@@ -35,6 +37,9 @@ const cli = meow(
     $ genops-tui approve ID [--as NAME] [--reason TEXT] [--db F]
     $ genops-tui reject ID --reason TEXT [--as NAME] [--db F]
     $ genops-tui quarantine list [--db F] [--json]
+    $ genops-tui serve --listen HOST:PORT [--db F] [--config F] [--catalog F] [--tls-cert F --tls-key F] [--rate-limit N]
+    $ genops-tui token create NAME --role viewer|requester|approver|operator|admin [--expires 90d|never] [--db F] [--json]
+    $ genops-tui token list|revoke NAME [--db F] [--json]
     $ genops-tui record [-n 60] [--seed 1] [--services 8] [--out FILE] [--description TEXT]
     $ genops-tui simulate [-n 500] [--seed 42] [--services 20] [--autonomy governed] [--quick|--full] [--every-sample] [--db FILE] [--json|--md]
 
@@ -52,6 +57,8 @@ const cli = meow(
     engine          The headless engine: runs submitted requests, one log line per event
     approve/reject  Decide a gated deployment through the running engine (same rules as the console)
     quarantine list Rejected input lines and files, with where they came from and why
+    serve           The engine plus its HTTP API (tokens and roles, event stream, /metrics, /openapi.json)
+    token           API tokens: shown once at creation, stored as SHA-256; roles in the README
     record          Run the simulator and write a replayable fixture (NDJSON)
     simulate        The paper's study on a seeded synthetic workload, through the real engine
                     (--quick: 100 deployments, --full: 15,847, the paper's study size)
@@ -119,6 +126,12 @@ const cli = meow(
       live: { type: 'boolean', default: false },
       jobs: { type: 'number' },
       as: { type: 'string' },
+      role: { type: 'string' },
+      expires: { type: 'string' },
+      listen: { type: 'string' },
+      tlsCert: { type: 'string' },
+      tlsKey: { type: 'string' },
+      rateLimit: { type: 'number' },
     },
   },
 );
@@ -148,12 +161,18 @@ async function run(): Promise<number> {
     }
     case 'engine':
       return (await load.engine()).engineCommand(f, processIo);
+    case 'token':
+      return (await load.token()).tokenCommand(sub, arg, f, processIo);
+    case 'serve':
+      return (await load.serve()).serveCommand(f, processIo);
     case 'quarantine':
       return (await load.quarantine()).quarantineCommand(sub, f, processIo);
     case 'approve':
       return (await load.decide()).decideCommand('approve', sub, f, processIo);
     case 'reject':
       return (await load.decide()).decideCommand('reject', sub, f, processIo);
+    case 'resolve':
+      return (await load.decide()).decideCommand('resolve', sub, f, processIo);
     case undefined:
       return (await load.console()).consoleCommand(undefined, f, processIo);
     case 'replay':

@@ -5,6 +5,8 @@ import type { CommandIo } from './io.js';
 import { openLiveEngine } from './live-engine.js';
 
 export const ENGINE_BUSY_EXIT = 3;
+/** The database file was deleted or replaced under the running engine. */
+export const ENGINE_FATAL_EXIT = 5;
 
 export function engineCommand(flags: { db?: string; catalog?: string; config?: string }, io: CommandIo): Promise<number> {
   const log = (line: string): void => io.out(`${new Date().toISOString()} ${line}`);
@@ -28,17 +30,21 @@ export function engineCommand(flags: { db?: string; catalog?: string; config?: s
   }
   return new Promise((resolve) => {
     let stopping = false;
-    const stop = (signal: string): void => {
+    const stop = (signal: string, code = 0): void => {
       if (stopping) return;
       stopping = true;
       log(`${signal}: stopping; in-flight state is persisted and resumes on the next start`);
       live.runner.stop();
-      live.ctx.history.index.persist();
+      if (code === 0) live.ctx.history.index.persist();
       live.ctx.close();
-      resolve(0);
+      resolve(code);
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
     live.runner.onLostLease = () => stop('lease lost');
+    live.runner.onFatal = (why) => {
+      io.err(`error: ${sanitize(why)}: the engine stopped`);
+      stop('fatal', ENGINE_FATAL_EXIT);
+    };
   });
 }

@@ -2,7 +2,8 @@
 // Ctrl-C or a CI cancel (SIGINT/SIGTERM) while waiting withdraws the request, and the engine audits it.
 import { userInfo } from 'node:os';
 import { requestSchema } from '../domain/schemas.js';
-import type { DeploymentRequest } from '../domain/schemas.js';
+import type { DeploymentRequest, Outcome } from '../domain/schemas.js';
+import { safeJson } from '../domain/safe-json.js';
 import { sanitize } from '../domain/sanitize.js';
 import type { Assessment } from '../domain/assess.js';
 import { InputError, zodProblems } from '../io/input-error.js';
@@ -27,6 +28,10 @@ export const GATE_EXIT = {
   rolledBack: 13,
   failed: 14,
   withdrawn: 15,
+  /** The rollback command failed: traffic may still be on the bad version; the engine retries, a human resolves. */
+  rollbackFailed: 16,
+  /** The gate gave up and asked for a withdrawal that no engine confirmed (it stays queued). */
+  withdrawalUnconfirmed: 17,
 } as const;
 
 export interface GateFlags {
@@ -88,6 +93,13 @@ interface Row {
   assessment: string | null;
 }
 
+/** How long a gate waits for an engine to take its request before it gives up (exit 3) and withdraws it. */
+export const ACCEPT_WINDOW_MS = 10_000;
+/** --no-wait: nobody waits, so the engine must take the request within this or refuse it as stale. */
+export const NO_WAIT_ACCEPT_MS = 60_000;
+/** How long a gate that gives up waits for the engine to confirm its withdrawal. */
+export const WITHDRAW_CONFIRM_MS = 10_000;
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export async function gateCommand(flags: GateFlags, io: CommandIo, signals: NodeJS.EventEmitter = process): Promise<number> {
@@ -95,15 +107,22 @@ export async function gateCommand(flags: GateFlags, io: CommandIo, signals: Node
   const request = requestFrom(flags, start);
   const waitMs = flags.wait ? parseDuration(flags.wait) : 6 * 3_600_000;
   const db = openDatabase(dbPath(flags.db));
+  const file = flags.request ?? '(flags)';
   try {
+    // Refusals first: a gate only ever reports a deployment its own submission created.
+    if (db.prepare('SELECT 1 FROM deployments WHERE id = ?').get(request.id)) {
+      throw new InputError([{ file, field: 'id', message: `deployment "${request.id}" already exists (imported history or an earlier run): choose a new id` }]);
+    }
     const submissions = new Submissions(db);
-    if (!submissions.submit(request, start)) throw new InputError([{ file: flags.request ?? '(flags)', field: 'id', message: `request id "${request.id}" was already submitted` }]);
+    const deadline = start + (flags.noWait ? NO_WAIT_ACCEPT_MS : ACCEPT_WINDOW_MS);
+    if (!submissions.submit(request, start, deadline)) throw new InputError([{ file, field: 'id', message: `request id "${request.id}" was already submitted` }]);
     const say = (text: string): void => {
       if (!flags.json) io.err(text);
     };
     say(`submitted ${sanitize(request.id)} (${sanitize(request.serviceId)} ${sanitize(request.version)})`);
     if (flags.noWait) {
-      if (flags.json) io.out(JSON.stringify({ id: request.id, status: 'submitted' }));
+      if (flags.json) io.out(safeJson({ id: request.id, status: 'submitted', acceptBy: new Date(deadline).toISOString() }));
+      else say(`not waiting: an engine must take it by ${new Date(deadline).toISOString()}, or it refuses it as stale`);
       return GATE_EXIT.promoted;
     }
     let cancelled = false;
@@ -113,7 +132,7 @@ export async function gateCommand(flags: GateFlags, io: CommandIo, signals: Node
     signals.on('SIGINT', cancel);
     signals.on('SIGTERM', cancel);
     try {
-      return await waitForOutcome(db, request, submissions, start, waitMs, () => cancelled, flags, io, say);
+      return await new GateWait(db, request, submissions, start, waitMs, () => cancelled, flags, io, say).run();
     } finally {
       signals.off('SIGINT', cancel);
       signals.off('SIGTERM', cancel);
@@ -123,76 +142,150 @@ export async function gateCommand(flags: GateFlags, io: CommandIo, signals: Node
   }
 }
 
-async function waitForOutcome(
-  db: Db,
-  request: DeploymentRequest,
-  submissions: Submissions,
-  start: number,
-  waitMs: number,
-  cancelled: () => boolean,
-  flags: GateFlags,
-  io: CommandIo,
-  say: (text: string) => void,
-): Promise<number> {
-  const row = db.prepare('SELECT state, outcome, failure_reason, assessment FROM deployments WHERE id = ?');
-  const lease = new Lease(db, 'engine', 'gate');
-  let announced = false;
-  let lastState = '';
-  for (;;) {
-    const now = Date.now();
-    const status = submissions.status(request.id);
-    if (status?.status === 'refused') {
-      io.err(`error: the engine refused ${sanitize(request.id)}: ${sanitize(status.error ?? '')}`);
-      return GATE_EXIT.badInput;
-    }
-    const r = row.get(request.id) as Row | undefined;
-    if (!r && !lease.liveHolder(now) && now - start > 10_000) {
-      io.err('error: no engine is running (start `genops-tui engine` or the console); the request stays queued');
-      return GATE_EXIT.engineUnavailable;
-    }
-    if (r?.assessment && !announced) {
-      announced = true;
-      const a = JSON.parse(r.assessment) as Assessment;
-      say(`decision: ${a.decision.action} (${a.level} ${a.score.toFixed(2)}), plan ${a.decision.plan}`);
-      for (const reason of a.decision.reasons) say(`  - ${sanitize(reason)}`);
-    }
-    if (r && r.state !== lastState && !r.outcome) {
-      lastState = r.state;
-      say(`state: ${sanitize(r.state)}`);
-    }
-    if (r?.outcome) return report(db, request, r, flags, io);
-    if (cancelled() || now - start > waitMs) {
-      const why = cancelled() ? 'cancelled' : `no outcome within ${flags.wait}`;
-      const id = submissions.requestAction(request.id, 'withdraw', `gate:${request.requestedBy}`, why, now);
-      for (let i = 0; i < 100; i++) {
-        const result = submissions.actionResult(id);
-        if (result?.result) break;
-        await sleep(50);
+/** One gate's wait: for its request to be taken, decided and finished; or for its own withdrawal. */
+class GateWait {
+  private readonly row;
+  private readonly lease;
+  private announced = false;
+  private lastState = '';
+
+  constructor(
+    private readonly db: Db,
+    private readonly request: DeploymentRequest,
+    private readonly submissions: Submissions,
+    private readonly start: number,
+    private readonly waitMs: number,
+    private readonly cancelled: () => boolean,
+    private readonly flags: GateFlags,
+    private readonly io: CommandIo,
+    private readonly say: (text: string) => void,
+  ) {
+    this.row = db.prepare('SELECT state, outcome, failure_reason, assessment FROM deployments WHERE id = ?');
+    this.lease = new Lease(db, 'engine', 'gate');
+  }
+
+  private get why(): string {
+    return this.cancelled() ? 'cancelled' : `no outcome within ${this.flags.wait ?? '6h'}`;
+  }
+
+  private get givingUpCode(): number {
+    return this.cancelled() ? GATE_EXIT.withdrawn : GATE_EXIT.timedOut;
+  }
+
+  async run(): Promise<number> {
+    const id = this.request.id;
+    for (;;) {
+      const now = Date.now();
+      const status = this.submissions.status(id);
+      if (status?.status === 'refused') {
+        this.io.err(`error: the engine refused ${sanitize(id)}: ${sanitize(status.error ?? '')}`);
+        return GATE_EXIT.badInput;
       }
-      io.err(`${why}: withdrew ${sanitize(request.id)}`);
-      return cancelled() ? GATE_EXIT.withdrawn : GATE_EXIT.timedOut;
+      if (status?.status === 'pending') {
+        const giveUp = this.cancelled() || now - this.start > this.waitMs;
+        const noEngine = !this.lease.liveHolder(now) && now - this.start > ACCEPT_WINDOW_MS;
+        if (giveUp || noEngine) {
+          const why = giveUp ? this.why : 'no engine is running';
+          // Withdrawn before any engine took it: nothing will ever run it. If an engine took it at this very
+          // moment, the next pass sees it accepted and withdraws the deployment instead.
+          if (this.submissions.withdrawPending(id, why)) {
+            if (giveUp) this.io.err(`${why}: withdrew ${sanitize(id)} before an engine took it; nothing ran`);
+            else this.io.err('error: no engine is running (start `genops-tui engine` or the console); the request was withdrawn and will not run');
+            return giveUp ? this.givingUpCode : GATE_EXIT.engineUnavailable;
+          }
+          continue;
+        }
+        // Still waiting: the engine may take it for another ACCEPT_WINDOW_MS, and no longer if this gate dies.
+        this.submissions.keepAlive(id, now + ACCEPT_WINDOW_MS);
+      } else if (status?.status === 'accepted') {
+        const r = this.row.get(id) as Row | undefined;
+        if (r) {
+          this.follow(r);
+          if (r.outcome) return report(this.db, this.request, r, this.flags, this.io);
+          if (r.state === 'rollback_failed') return report(this.db, this.request, r, this.flags, this.io);
+          if (this.cancelled() || now - this.start > this.waitMs) return this.withdraw();
+        }
+      } else {
+        this.io.err(`error: the request ${sanitize(id)} is ${sanitize(status?.status ?? 'gone')}`);
+        return GATE_EXIT.badInput;
+      }
+      await sleep(25);
     }
-    await sleep(25);
+  }
+
+  /** Prints the decision once and each state change. */
+  private follow(r: Row): void {
+    if (r.assessment && !this.announced) {
+      this.announced = true;
+      const a = JSON.parse(r.assessment) as Assessment;
+      this.say(`decision: ${a.decision.action} (${a.level} ${a.score.toFixed(2)}), plan ${a.decision.plan}`);
+      for (const reason of a.decision.reasons) this.say(`  - ${sanitize(reason)}`);
+    }
+    if (r.state !== this.lastState && !r.outcome) {
+      this.lastState = r.state;
+      this.say(`state: ${sanitize(r.state)}`);
+    }
+  }
+
+  /**
+   * The gate gives up on a running deployment: it asks the engine to withdraw it and reports only what the
+   * engine confirmed. The withdrawal has no deadline: a deployment whose gate left must not run on.
+   */
+  private async withdraw(): Promise<number> {
+    const id = this.request.id;
+    const why = this.why;
+    const code = this.givingUpCode;
+    const actionId = this.submissions.requestAction(id, 'withdraw', `gate:${this.request.requestedBy}`, why, Date.now(), null);
+    const answer = await this.submissions.awaitAction(actionId, WITHDRAW_CONFIRM_MS, false);
+    if (answer === 'unanswered') {
+      this.io.err(`${why}: withdrawal of ${sanitize(id)} UNCONFIRMED: no engine answered within ${WITHDRAW_CONFIRM_MS / 1000} s; it stays queued and the engine applies it when it runs`);
+      return GATE_EXIT.withdrawalUnconfirmed;
+    }
+    if (answer.result === 'done') {
+      this.io.err(`${why}: withdrew ${sanitize(id)} (any traffic goes back to the stable version)`);
+      return code;
+    }
+    // Refused: it had finished, or is rolling back already. Report what really happened.
+    const until = Date.now() + WITHDRAW_CONFIRM_MS;
+    for (;;) {
+      const r = this.row.get(id) as Row | undefined;
+      if (r?.outcome || r?.state === 'rollback_failed') {
+        this.io.err(`${why}: could not withdraw ${sanitize(id)}: ${sanitize(answer.error)}`);
+        return report(this.db, this.request, r, this.flags, this.io);
+      }
+      if (Date.now() > until) {
+        this.io.err(`${why}: the engine refused to withdraw ${sanitize(id)} (${sanitize(answer.error)}) and it has not finished (${sanitize(r?.state ?? '?')})`);
+        return GATE_EXIT.withdrawalUnconfirmed;
+      }
+      await sleep(25);
+    }
   }
 }
+
+const OUTCOME_EXIT: Record<Outcome, number> = {
+  succeeded: GATE_EXIT.promoted,
+  rejected: GATE_EXIT.rejected,
+  expired: GATE_EXIT.expired,
+  blocked: GATE_EXIT.blocked,
+  rolled_back: GATE_EXIT.rolledBack,
+  failed: GATE_EXIT.failed,
+  withdrawn: GATE_EXIT.withdrawn,
+};
 
 function report(db: Db, request: DeploymentRequest, r: Row, flags: GateFlags, io: CommandIo): number {
   const a = r.assessment ? (JSON.parse(r.assessment) as Assessment) : undefined;
   const audit = new AuditLog(db).forDeployment(request.id);
   const stages = audit.filter((e) => e.event === 'stage_analysed').map((e) => ({ percent: e.payload.percent, verdict: e.payload.verdict, reason: e.payload.reason }));
-  const withdrawn = audit.some((e) => e.event === 'withdrawn');
-  const code =
-    r.outcome === 'succeeded' ? GATE_EXIT.promoted
-    : r.outcome === 'rejected' ? (withdrawn ? GATE_EXIT.withdrawn : GATE_EXIT.rejected)
-    : r.outcome === 'expired' ? GATE_EXIT.expired
-    : r.outcome === 'blocked' ? GATE_EXIT.blocked
-    : r.outcome === 'failed' ? GATE_EXIT.failed
-    : GATE_EXIT.rolledBack;
+  const rollbackFailed = !r.outcome && r.state === 'rollback_failed';
+  const code = rollbackFailed ? GATE_EXIT.rollbackFailed : OUTCOME_EXIT[r.outcome as Outcome] ?? GATE_EXIT.rolledBack;
+  const outcome = rollbackFailed ? 'rollback_failed' : r.outcome;
+  const reason = rollbackFailed ? audit.filter((e) => e.event === 'rollback_failed').at(-1)?.payload.error : r.failure_reason;
   if (flags.json) {
-    io.out(JSON.stringify({ id: request.id, outcome: r.outcome, exitCode: code, reason: r.failure_reason, decision: a?.decision, level: a?.level, score: a?.score, stages }, null, 2));
+    io.out(safeJson({ id: request.id, outcome, exitCode: code, reason: reason ?? null, decision: a?.decision, level: a?.level, score: a?.score, stages }, 2));
   } else {
     for (const s of stages) io.out(`  ${String(s.percent)}%: ${String(s.verdict)} · ${sanitize(String(s.reason))}`);
-    io.out(`${sanitize(request.id)}: ${r.outcome}${r.failure_reason ? ` (${sanitize(r.failure_reason)})` : ''}`);
+    if (rollbackFailed) io.out(`${sanitize(request.id)}: ROLLBACK FAILED (${sanitize(String(reason ?? ''))}): traffic may still be on ${sanitize(request.version)}; the engine keeps retrying and a human must confirm (genops-tui resolve ${sanitize(request.id)} --reason ...)`);
+    else io.out(`${sanitize(request.id)}: ${r.outcome}${r.failure_reason ? ` (${sanitize(r.failure_reason)})` : ''}`);
   }
   return code;
 }

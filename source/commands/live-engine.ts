@@ -11,6 +11,7 @@ import { loadConfig } from '../io/load.js';
 import { CommandMetricSource, CommandTrafficActions } from '../metrics/command-actions.js';
 import { SimulatedMetricSource } from '../metrics/simulated-source.js';
 import { Lease } from '../store/lease.js';
+import { DatabaseFileWatch } from '../store/file-identity.js';
 import { Submissions } from '../store/submissions.js';
 import type { StoreContext } from './context.js';
 import { openStoreContext } from './context.js';
@@ -37,6 +38,6 @@ export function openLiveEngine(flags: { db?: string; catalog?: string; config?: 
   const assessor = new Assessor(ctx.catalog, config, ctx.history, featureEmbedder);
   const engine = new Engine({ db: ctx.db, catalog: ctx.catalog, config, history: ctx.history, assessor, clock, metrics, traffic: new CommandTrafficActions(live, versionOf) });
   engineRef = engine;
-  const runner = new LiveRunner({ engine, submissions: new Submissions(ctx.db), lease: new Lease(ctx.db), clock, pollMs: live.pollMs, log });
+  const runner = new LiveRunner({ engine, submissions: new Submissions(ctx.db), lease: new Lease(ctx.db), clock, pollMs: live.pollMs, log, fileWatch: new DatabaseFileWatch(ctx.path) });
   return { ctx, config, engine, runner, usesSimulatedMetrics };
 }

@@ -105,7 +105,8 @@ export const requestSchema = z.strictObject({
   pipelineUrl: z.string().url().optional(),
 });
 
-export const OUTCOMES = ['succeeded', 'rolled_back', 'failed', 'rejected', 'expired', 'blocked'] as const;
+/** `withdrawn`: its gate gave up or CI cancelled it; not a production failure, and never evidence. */
+export const OUTCOMES = ['succeeded', 'rolled_back', 'failed', 'rejected', 'expired', 'blocked', 'withdrawn'] as const;
 export const outcomeSchema = z.enum(OUTCOMES);
 
 export const historyRecordSchema = z.strictObject({

@@ -28,7 +28,7 @@ interface Row {
 }
 
 const COLUMNS = 'id, request, assessment, machine, outcome, failure_reason, finished_at';
-const FINAL_STATE: Record<Outcome, LifecycleState> = { succeeded: 'promoted', rolled_back: 'rolled_back', failed: 'rolled_back', blocked: 'blocked', rejected: 'rejected', expired: 'expired' };
+const FINAL_STATE: Record<Outcome, LifecycleState> = { succeeded: 'promoted', rolled_back: 'rolled_back', failed: 'rolled_back', blocked: 'blocked', rejected: 'rejected', expired: 'expired', withdrawn: 'withdrawn' };
 /** Audited human events that decide a deployment's fate. */
 const DECISIONS = new Set(['approved', 'rejected', 'withdrawn', 'aborted']);
 /** How long an operator waits for the engine to apply a decision before being told it is still queued. */
@@ -169,20 +169,20 @@ export class AttachedEngine {
     return known ?? view;
   }
 
-  /** Queues a decision for the engine and waits for it to be applied or refused (as `approve` does). */
+  /**
+   * Queues a decision for the engine and waits for it to be applied or refused (as `approve` does). It carries a
+   * deadline: when no engine answers in time it is cancelled, and an engine that starts later refuses it.
+   */
   private async decide(id: string, action: OperatorAction, by: string, reason?: string): Promise<DeploymentView> {
-    const actionId = this.submissions.requestAction(id, action, by, reason, Date.now());
-    for (const started = Date.now(); Date.now() - started < ANSWER_WITHIN_MS; ) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-      const r = this.submissions.actionResult(actionId);
-      if (r?.result === 'refused') throw new ActionRefused(r.error ?? `${action} refused`);
-      if (r?.result === 'done') {
-        this.refresh();
-        const view = this.views.get(id);
-        if (view) return view;
-      }
-    }
-    throw new ActionRefused(`the engine has not answered within ${ANSWER_WITHIN_MS / 1000} s; the ${action} stays queued`);
+    const now = Date.now();
+    const actionId = this.submissions.requestAction(id, action, by, reason, now, now + ANSWER_WITHIN_MS);
+    const answer = await this.submissions.awaitAction(actionId, ANSWER_WITHIN_MS);
+    if (answer === 'unanswered') throw new ActionRefused(`no engine answered within ${ANSWER_WITHIN_MS / 1000} s: the ${action} was withdrawn and will not be applied`);
+    if (answer.result !== 'done') throw new ActionRefused(answer.error || `${action} refused`);
+    this.refresh();
+    const view = this.views.get(id);
+    if (!view) throw new ActionRefused(`deployment "${id}" is gone`);
+    return view;
   }
 
   approve(id: string, by: string, reason?: string): Promise<DeploymentView> {

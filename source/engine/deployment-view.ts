@@ -11,7 +11,9 @@ export type LifecycleState =
   | 'canary'
   | 'paused'
   | 'rolling_back'
+  | 'rollback_failed'
   | 'rolled_back'
+  | 'withdrawn'
   | 'promoted';
 
 export interface StageRecord {

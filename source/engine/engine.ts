@@ -23,6 +23,7 @@ import type { Clock } from './clock.js';
 import type { DeploymentView, StageRecord } from './deployment-view.js';
 import { receivedEntries } from './audit-events.js';
 import { adaptThresholds } from '../domain/learning.js';
+import { sameIdentity } from '../domain/identity.js';
 import type { ScoredOutcome } from '../domain/learning.js';
 
 export type EngineEvent = { kind: 'changed'; deployment: DeploymentView } | { kind: 'audit'; entry: AuditEntry };
@@ -111,7 +112,7 @@ export class Engine {
         }),
         rollback: fromCallback<DeploymentEvent, RollbackInput>(({ sendBack, input }) => {
           const answer = this.answerInTransaction(sendBack);
-          settle(() => traffic.rollback(input.deploymentId, input.serviceId, input.reason), () => answer({ type: 'ROLLED_BACK' }), (e) => answer({ type: 'ROLLBACK_FAILED', error: e }));
+          settle(() => traffic.rollback(input.deploymentId, input.serviceId, input.reason), () => answer({ type: 'ROLLED_BACK' }), (e) => answer({ type: 'ROLLBACK_FAILED', error: e, now: this.deps.clock.now() }));
         }),
       },
     });
@@ -222,14 +223,24 @@ export class Engine {
     return this.live.get(id)?.view ?? this.finished.get(id) ?? this.stale.get(id)?.view;
   }
 
-  /** Assesses a request, audits the decision and starts its lifecycle. */
-  submit(request: DeploymentRequest, source = 'engine'): DeploymentView {
+  /**
+   * Checks and assesses a request without writing anything: the live loop calls it before its write
+   * transaction, so policy rules (user-supplied patterns) and the advisor never run while the database is locked.
+   */
+  prepare(request: DeploymentRequest): Assessment {
+    if (this.deps.history.has(request.id)) throw new ActionRefused(`deployment "${request.id}" already exists`);
+    if (!this.deps.catalog.get(request.serviceId)) throw new ActionRefused(`unknown service "${request.serviceId}"`);
+    return this.deps.assessor.assess(request, this.deps.advisor);
+  }
+
+  /** Assesses a request (unless `prepared` by `prepare`), audits the decision and starts its lifecycle. */
+  submit(request: DeploymentRequest, source = 'engine', prepared?: Assessment): DeploymentView {
     return this.tx(() => {
       if (this.deps.history.has(request.id)) throw new ActionRefused(`deployment "${request.id}" already exists`);
       const entry = this.deps.catalog.get(request.serviceId);
       if (!entry) throw new ActionRefused(`unknown service "${request.serviceId}"`);
       const now = this.deps.clock.now();
-      const assessment = this.deps.assessor.assess(request, this.deps.advisor);
+      const assessment = prepared ?? this.deps.assessor.assess(request, this.deps.advisor);
       const { config } = this.deps;
       this.insertRow.run({
         id: request.id,
@@ -267,6 +278,11 @@ export class Engine {
     });
   }
 
+  /** Audits something the engine refused or noticed outside a deployment's lifecycle (a stale request, say). */
+  note(event: string, deploymentId: string | null, payload: Record<string, unknown>, actor: { kind: ActorKind; id: string } = { kind: 'system', id: 'engine' }): void {
+    this.tx(() => this.record([{ ts: iso(this.deps.clock.now()), actor, event, deploymentId, payload }]));
+  }
+
   /** Transitions become audit entries, persisted state and events for subscribers. */
   private observe(live: Live, snapshot: Snapshot): void {
     this.touched.add(live.view.id);
@@ -301,7 +317,8 @@ export class Engine {
       if (state === 'awaiting_approval') system('approval_requested', { expiresAt: iso(ctx.approvalExpiresAt) });
       if (state === 'expired') system('expired', { reason: ctx.reason });
       if (state === 'paused') system('paused', { stage: ctx.stage, reason: ctx.analysis?.verdict === 'Inconclusive' ? ctx.analysis.reason : 'operator' });
-      if (state === 'rolling_back') system('rollback_started', { stage: ctx.stage, percent: ctx.plan[ctx.stage] ?? 0, reason: ctx.reason });
+      if (state === 'rolling_back') system('rollback_started', { stage: ctx.stage, percent: ctx.plan[ctx.stage] ?? 0, reason: ctx.reason, ...(ctx.rollbackAttempts ? { attempt: ctx.rollbackAttempts + 1 } : {}) });
+      if (state === 'rollback_failed') system('rollback_failed', { attempt: ctx.rollbackAttempts ?? 1, error: ctx.rollbackError ?? '', retryAt: iso(ctx.retryRollbackAt ?? now), percent: ctx.maxTraffic });
     }
     live.wakeAt = live.sampling ? Infinity : wakeOf(snapshot, this.lookahead);
     const outcome = outcomeOf(snapshot);
@@ -316,7 +333,7 @@ export class Engine {
     if (outcome) {
       live.view.outcome = outcome;
       live.view.finishedAtMs = now;
-      const stopped = outcome === 'rolled_back' || outcome === 'failed' ? ctx.plan[ctx.stage] : undefined;
+      const stopped = outcome === 'rolled_back' || outcome === 'failed' || (outcome === 'withdrawn' && ctx.maxTraffic > 0) ? ctx.plan[ctx.stage] : undefined;
       system('finished', { outcome, reason: ctx.reason, cycleMs: now - live.view.requestedAtMs, ...(stopped !== undefined ? { stoppedAtStage: stopped } : {}) });
       this.deps.history.finish(live.view.request, outcome, iso(now), outcome === 'succeeded' ? undefined : ctx.reason || undefined, stopped);
       if (outcome === 'succeeded' || outcome === 'failed' || outcome === 'rolled_back') this.learn(live.view.assessment.score, outcome !== 'succeeded', entries, now);
@@ -492,7 +509,7 @@ export class Engine {
 
   approve(id: string, by: string, reason?: string): DeploymentView {
     const requester = this.get(id)?.request.requestedBy;
-    if (requester !== undefined && requester === by) throw new ActionRefused(`${by} requested "${id}" and cannot approve it`);
+    if (requester !== undefined && sameIdentity(requester, by)) throw new ActionRefused(`${by} requested "${id}" and cannot approve it`);
     return this.humanAction(id, by, 'approved', reason ? { reason } : {}, { type: 'APPROVE', by, ...(reason ? { reason } : {}) }, (s) => s.matches('awaiting_approval'), 'approve');
   }
 
@@ -503,6 +520,12 @@ export class Engine {
 
   withdraw(id: string, by: string): DeploymentView {
     return this.humanAction(id, by, 'withdrawn', {}, { type: 'WITHDRAW', by }, (s) => s.matches('awaiting_approval') || s.matches('canary'), 'withdraw');
+  }
+
+  /** A human confirms traffic is back on the stable version after the rollback command kept failing. */
+  resolveRollback(id: string, by: string, reason: string): DeploymentView {
+    if (!reason.trim()) throw new ActionRefused('resolving a failed rollback needs a reason (what was done by hand)');
+    return this.humanAction(id, by, 'rollback_resolved', { reason }, { type: 'RESOLVE', by, reason }, (s) => s.matches('rollback_failed'), 'resolve a rollback');
   }
 
   pause(id: string, by: string): DeploymentView {

@@ -4,8 +4,9 @@ import type { Engine } from './engine.js';
 import { ActionRefused } from './engine.js';
 import type { Clock } from './clock.js';
 import type { Lease } from '../store/lease.js';
-import type { Submissions } from '../store/submissions.js';
+import type { OperatorAction, PendingAction, PendingSubmission, Submissions } from '../store/submissions.js';
 import { sanitize } from '../domain/sanitize.js';
+import type { DatabaseFileWatch } from '../store/file-identity.js';
 
 export class EngineBusy extends Error {}
 
@@ -16,13 +17,33 @@ export interface LiveRunnerDeps {
   clock: Clock;
   pollMs: number;
   log: (line: string) => void;
+  /** Notices the database file being deleted or replaced under the running engine. */
+  fileWatch?: DatabaseFileWatch;
 }
+
+/** Operator actions: which engine call each one is. */
+const APPLY: Record<OperatorAction, (engine: Engine, a: PendingAction) => void> = {
+  approve: (e, a) => e.approve(a.deploymentId, a.actor, a.reason || undefined),
+  reject: (e, a) => e.reject(a.deploymentId, a.actor, a.reason ?? ''),
+  withdraw: (e, a) => e.withdraw(a.deploymentId, a.actor),
+  pause: (e, a) => e.pause(a.deploymentId, a.actor),
+  resume: (e, a) => e.resume(a.deploymentId, a.actor),
+  promote: (e, a) => e.promote(a.deploymentId, a.actor),
+  abort: (e, a) => e.abort(a.deploymentId, a.actor, a.reason || 'aborted'),
+  resolve: (e, a) => e.resolveRollback(a.deploymentId, a.actor, a.reason ?? ''),
+};
+
+/** Longest pause between passes after repeated errors (a full disk, a locked database). */
+const MAX_BACKOFF_MS = 30_000;
 
 export class LiveRunner {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running = false;
+  private failures = 0;
   /** Called when the lease is lost to another engine: this one must stop driving. */
   onLostLease: (() => void) | undefined;
+  /** Called when the engine must stop for good (its database file was replaced or deleted). */
+  onFatal: ((message: string) => void) | undefined;
 
   constructor(private readonly deps: LiveRunnerDeps) {}
 
@@ -47,15 +68,26 @@ export class LiveRunner {
   step(): void {
     try {
       this.pass();
+      this.failures = 0;
     } catch (error) {
-      this.deps.log(`error in engine loop (retrying): ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-      this.schedule(this.deps.pollMs);
+      // One line, not a stack per pass: a full disk would otherwise flood the log. Backs off while it lasts.
+      this.failures += 1;
+      const delay = Math.min(MAX_BACKOFF_MS, this.deps.pollMs * 2 ** Math.min(10, this.failures));
+      this.deps.log(`error in engine loop (retrying in ${Math.round(delay / 100) / 10} s): ${describe(error)}`);
+      this.schedule(delay);
     }
   }
 
   /** Lease, submissions, actions, deadlines. */
   private pass(): void {
-    const { lease, clock, engine, submissions, log } = this.deps;
+    const { lease, clock, engine, submissions, log, fileWatch } = this.deps;
+    const changed = fileWatch?.changed();
+    if (changed) {
+      log(`FATAL: ${changed}; stopping so that nothing is written into a file nobody reads`);
+      this.stop(false);
+      this.onFatal?.(changed);
+      return;
+    }
     const now = clock.now();
     if (!lease.renew(now)) {
       log('lease lost to another engine: stopping');
@@ -63,43 +95,64 @@ export class LiveRunner {
       this.onLostLease?.();
       return;
     }
-    for (const s of submissions.pending()) {
-      try {
-        // One transaction: a submission is never accepted twice, nor run without being marked accepted.
-        engine.atomically(() => {
-          engine.submit(s.request, 'gate');
-          submissions.settle(s.id, 'accepted');
-        });
-      } catch (error) {
-        // Only a refusal is final; anything else (a busy database) leaves the request queued for the next pass.
-        if (!(error instanceof ActionRefused)) throw error;
-        submissions.settle(s.id, 'refused', error.message);
-        log(`refused ${sanitize(s.id)}: ${sanitize(error.message)}`);
-      }
-    }
-    for (const a of submissions.pendingActions()) {
-      try {
-        const reason = a.reason ?? '';
-        // One transaction with the action's own row, so a retried pass never applies an action twice.
-        engine.atomically(() => {
-          if (a.action === 'approve') engine.approve(a.deploymentId, a.actor, reason || undefined);
-          else if (a.action === 'reject') engine.reject(a.deploymentId, a.actor, reason);
-          else if (a.action === 'withdraw') engine.withdraw(a.deploymentId, a.actor);
-          else if (a.action === 'pause') engine.pause(a.deploymentId, a.actor);
-          else if (a.action === 'resume') engine.resume(a.deploymentId, a.actor);
-          else if (a.action === 'promote') engine.promote(a.deploymentId, a.actor);
-          else engine.abort(a.deploymentId, a.actor, reason || 'aborted');
-          submissions.finishAction(a.id, clock.now(), 'done');
-        });
-      } catch (error) {
-        if (!(error instanceof ActionRefused)) throw error;
-        submissions.finishAction(a.id, clock.now(), 'refused', error.message);
-      }
-    }
+    for (const s of submissions.pending()) this.take(s, now);
+    for (const a of submissions.pendingActions()) this.apply(a, now);
     engine.tick();
     const wake = engine.nextWake();
     const delay = wake === undefined ? this.deps.pollMs : Math.min(this.deps.pollMs, wake - clock.now());
     this.schedule(delay);
+  }
+
+  /** A submitted request: refused when stale or invalid, otherwise assessed (outside the write) and started. */
+  private take(s: PendingSubmission, now: number): void {
+    const { engine, submissions, log } = this.deps;
+    const refuse = (why: string, stale: boolean): void => {
+      engine.atomically(() => {
+        if (submissions.refuse(s.id, why)) engine.note('submission_refused', null, { requestId: s.id, reason: why, stale });
+      });
+      log(`refused ${sanitize(s.id)}: ${sanitize(why)}`);
+    };
+    if (s.deadline !== null && s.deadline < now) {
+      refuse(`stale: its gate stopped waiting (deadline ${new Date(s.deadline).toISOString()} passed before an engine took it)`, true);
+      return;
+    }
+    try {
+      const assessment = engine.prepare(s.request);
+      // One transaction: a submission is never accepted twice, nor run without being marked accepted, nor run
+      // after its gate withdrew it (accept is conditional on it still pending).
+      engine.atomically(() => {
+        if (submissions.accept(s.id)) engine.submit(s.request, 'gate', assessment);
+      });
+    } catch (error) {
+      // Only a refusal is final; anything else (a busy database) leaves the request queued for the next pass.
+      if (!(error instanceof ActionRefused)) throw error;
+      refuse(error.message, false);
+    }
+  }
+
+  /** An operator action: refused when stale (its sender stopped waiting) or not allowed now; audited either way. */
+  private apply(a: PendingAction, now: number): void {
+    const { engine, submissions, clock } = this.deps;
+    const refuse = (why: string, stale: boolean): void => {
+      engine.atomically(() => {
+        submissions.finishAction(a.id, clock.now(), 'refused', why);
+        engine.note('action_refused', engine.get(a.deploymentId) ? a.deploymentId : null, { action: a.action, deploymentId: a.deploymentId, reason: why, stale }, { kind: 'human', id: a.actor });
+      });
+    };
+    if (a.deadline !== null && a.deadline < now) {
+      refuse(`stale: requested by ${a.actor}, who stopped waiting for an answer (deadline ${new Date(a.deadline).toISOString()})`, true);
+      return;
+    }
+    try {
+      // One transaction with the action's own row, so a retried pass never applies an action twice.
+      engine.atomically(() => {
+        APPLY[a.action](engine, a);
+        submissions.finishAction(a.id, clock.now(), 'done');
+      });
+    } catch (error) {
+      if (!(error instanceof ActionRefused)) throw error;
+      refuse(error.message, false);
+    }
   }
 
   /** Stops the loop; state is already persisted at every change, so this only lets go of the lease. */
@@ -108,4 +161,11 @@ export class LiveRunner {
     if (this.timer) clearTimeout(this.timer);
     if (release) this.deps.lease.release();
   }
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return sanitize(String(error));
+  const code = (error as { code?: unknown }).code;
+  if (code === 'SQLITE_FULL') return 'the disk is full (SQLITE_FULL): nothing was written; free space and the engine carries on';
+  return sanitize(`${typeof code === 'string' ? `${code}: ` : ''}${error.message}`);
 }

@@ -26,6 +26,7 @@ export function wakeOf(s: Snapshot, lookahead?: MetricSource): number {
   if (s.status !== 'active') return Infinity;
   const v = s.value;
   if (v === 'awaiting_approval') return s.context.approvalExpiresAt;
+  if (v === 'rollback_failed') return s.context.retryRollbackAt ?? 0;
   if (typeof v === 'object' && v.canary === 'baking') return lookahead ? decidingSampleAt(lookahead, s.context) : s.context.nextSampleAt;
   return Infinity;
 }
@@ -37,6 +38,7 @@ export function outcomeOf(s: Snapshot): Outcome | null {
     case 'blocked': return 'blocked';
     case 'rejected': return 'rejected';
     case 'expired': return 'expired';
+    case 'withdrawn': return 'withdrawn';
     default: return null;
   }
 }

@@ -1,6 +1,7 @@
 // The deployment lifecycle as one XState machine (SPEC.md Pillar 3):
 // assessed → (awaiting_approval → approved | rejected | expired) | blocked → canary stages → promoted |
-// rolling_back → rolled_back. Time comes in as the injected clock's `now` on TICK and SAMPLED events, and
+// rolling_back → rolled_back | rollback_failed (retried with backoff until it works or a human resolves it);
+// a withdrawal by the gate ends `withdrawn`. Time comes in as the injected clock's `now` on TICK and SAMPLED events, and
 // every deadline lives in context, so a machine restored from a snapshot resumes with its deadlines intact.
 // Traffic shifts and rollbacks run in invoked actors, which tests replace with provide(); samples arrive as
 // SAMPLED events from whoever polls the metrics (the engine), and the machine judges them.
@@ -31,7 +32,17 @@ export interface DeploymentContext extends DeploymentInput, StageWindow {
   /** Highest traffic share that reached users, for the outcome (failed at 100%, rolled_back before). */
   maxTraffic: number;
   decidedBy: string | null;
+  /** The gate withdrew it (a CI cancel): once traffic is back on stable it ends `withdrawn`, never as a failure. */
+  withdrawn?: boolean;
+  /** Failed rollback attempts so far, the last error, and when the next attempt is due (rollback_failed). */
+  rollbackAttempts?: number;
+  rollbackError?: string;
+  retryRollbackAt?: number;
 }
+
+/** Backoff between rollback attempts: 5 s, 10 s, 20 s … capped at 5 min; retries go on until one works or a human resolves it. */
+export const ROLLBACK_RETRY = { firstMs: 5_000, maxMs: 300_000 } as const;
+export const rollbackBackoffMs = (attempts: number): number => Math.min(ROLLBACK_RETRY.maxMs, ROLLBACK_RETRY.firstMs * 2 ** Math.max(0, attempts - 1));
 
 /** Samples for a stage, from its sample `fromIndex` on, in order; `now` is when they were delivered. */
 export interface SampledEvent { type: 'SAMPLED'; now: number; stage: number; fromIndex: number; samples: MetricSample[] }
@@ -49,7 +60,9 @@ export type DeploymentEvent =
   | { type: 'SHIFT_FAILED'; error: string }
   | SampledEvent
   | { type: 'ROLLED_BACK' }
-  | { type: 'ROLLBACK_FAILED'; error: string };
+  | { type: 'ROLLBACK_FAILED'; error: string; now?: number }
+  /** A human confirms traffic is back on the stable version after the rollback command kept failing. */
+  | { type: 'RESOLVE'; by: string; reason: string };
 
 /** The actors' I/O; the engine provides real ones, tests fakes. */
 export interface ShiftInput { deploymentId: string; serviceId: string; percent: number }
@@ -86,6 +99,8 @@ export const deploymentMachine = setup({
     passed: ({ context }) => analyse(context).verdict === 'Pass',
     inconclusive: ({ context }) => analyse(context).verdict === 'Inconclusive',
     lastStage: ({ context }) => context.stage >= context.plan.length - 1,
+    wasWithdrawn: ({ context }) => context.withdrawn === true,
+    rollbackRetryDue: ({ context, event }) => event.type === 'TICK' && event.now >= (context.retryRollbackAt ?? 0),
   },
   actions: {
     clock: assign({ now: ({ context, event }) => (event.type === 'TICK' || event.type === 'SAMPLED' ? Math.max(context.now, event.now) : context.now) }),
@@ -113,6 +128,16 @@ export const deploymentMachine = setup({
       return { decidedBy: event.by, reason: 'reason' in event && event.reason ? `${done}: ${event.reason}` : done };
     }),
     shiftFailed: assign(({ context, event }) => ({ reason: event.type === 'SHIFT_FAILED' ? `traffic shift to ${percentOf(context)}% failed: ${event.error}` : context.reason })),
+    markWithdrawn: assign({ withdrawn: true }),
+    rollbackFailed: assign(({ context, event }) => {
+      if (event.type !== 'ROLLBACK_FAILED') return {};
+      const attempts = (context.rollbackAttempts ?? 0) + 1;
+      const now = Math.max(context.now, event.now ?? context.now);
+      return { now, rollbackAttempts: attempts, rollbackError: event.error, retryRollbackAt: now + rollbackBackoffMs(attempts) };
+    }),
+    resolved: assign(({ context, event }) =>
+      event.type === 'RESOLVE' ? { decidedBy: event.by, reason: `${context.reason}; rollback confirmed by ${event.by} after ${context.rollbackAttempts ?? 0} failed attempt(s): ${event.reason}` } : {},
+    ),
     expire: assign({ reason: 'no decision before the approval gate expired', decidedBy: 'system' }),
     aborted: assign(({ context, event }) => (event.type === 'ABORT' ? { decidedBy: event.by, reason: `aborted by ${event.by} at ${percentOf(context)}%: ${event.reason}` } : {})),
   },
@@ -149,17 +174,18 @@ export const deploymentMachine = setup({
         ],
         APPROVE: { actions: 'decide', target: 'canary' },
         REJECT: { actions: 'decide', target: 'rejected' },
-        WITHDRAW: { actions: 'decide', target: 'rejected' },
+        WITHDRAW: { actions: 'decide', target: 'withdrawn' },
       },
     },
     rejected: { type: 'final' },
+    withdrawn: { type: 'final' },
     expired: { type: 'final' },
     canary: {
       initial: 'shifting',
       on: {
         PAUSE: { target: '.paused' },
         ABORT: { actions: 'aborted', target: 'rolling_back' },
-        WITHDRAW: { actions: 'decide', target: 'rolling_back' },
+        WITHDRAW: { actions: ['decide', 'markWithdrawn'], target: 'rolling_back' },
       },
       states: {
         shifting: {
@@ -205,8 +231,18 @@ export const deploymentMachine = setup({
         input: ({ context }) => ({ deploymentId: context.deploymentId, serviceId: context.serviceId, reason: context.reason }),
       },
       on: {
-        ROLLED_BACK: { target: 'rolled_back' },
-        ROLLBACK_FAILED: { target: 'rolled_back', actions: assign(({ context, event }) => ({ reason: `${context.reason}; rollback command failed: ${event.type === 'ROLLBACK_FAILED' ? event.error : ''}` })) },
+        ROLLED_BACK: [{ guard: 'wasWithdrawn', target: 'withdrawn' }, { target: 'rolled_back' }],
+        // Traffic may still be on the bad version: never call that a rollback.
+        ROLLBACK_FAILED: { actions: 'rollbackFailed', target: 'rollback_failed' },
+      },
+    },
+    rollback_failed: {
+      on: {
+        TICK: [{ guard: 'rollbackRetryDue', actions: 'clock', target: 'rolling_back' }, { actions: 'clock' }],
+        RESOLVE: [
+          { guard: 'wasWithdrawn', actions: 'resolved', target: 'withdrawn' },
+          { actions: 'resolved', target: 'rolled_back' },
+        ],
       },
     },
     rolled_back: { type: 'final' },

@@ -57,7 +57,7 @@ export function computeStudy(run: SimulationRun, seed: number): Study {
     if (e.event === 'traffic_shifted') lastShift.set(e.deploymentId, Date.parse(e.ts));
     if (e.event === 'rollback_started') rollingBack.add(e.deploymentId);
     const shifted = lastShift.get(e.deploymentId);
-    if (e.event === 'finished' && rollingBack.has(e.deploymentId) && shifted !== undefined) recoveryMinutes.push((Date.parse(e.ts) - shifted) / 60_000);
+    if (e.event === 'finished' && rollingBack.has(e.deploymentId) && shifted !== undefined && e.payload.outcome !== 'withdrawn') recoveryMinutes.push((Date.parse(e.ts) - shifted) / 60_000);
   }
   const safety = checkSafety(entries);
   const autoApproved = ds.filter((d) => d.assessment.decision.action === 'proceed').length;

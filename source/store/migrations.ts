@@ -119,6 +119,77 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX deployments_by_state;
   CREATE INDEX deployments_in_flight ON deployments(id) WHERE outcome IS NULL;
   `,
+  // serve (HTTP API): tokens, found by their public id, the secret kept only as SHA-256.
+  `
+  CREATE TABLE tokens (
+    name TEXT PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL CHECK (role IN ('viewer', 'requester', 'approver', 'operator', 'admin')),
+    hash BLOB NOT NULL CHECK (length(hash) = 32),
+    created_at INTEGER NOT NULL,
+    created_by TEXT NOT NULL,
+    expires_at INTEGER,
+    revoked_at INTEGER
+  ) STRICT;
+  `,
+  // Trust floor (issue 11): outcome `withdrawn` (a gate's cancel is not a failure), a `resolve` action for a
+  // failed rollback, and deadlines: a submission or action nobody waits for any more is refused, not run.
+  // SQLite cannot alter a CHECK constraint, so the three tables are rebuilt (canary_stages and approvals, which
+  // reference deployments, have never held rows).
+  `
+  CREATE TABLE deployments_v5 (
+    id TEXT PRIMARY KEY,
+    service_id TEXT NOT NULL,
+    request TEXT NOT NULL,
+    requested_at TEXT NOT NULL,
+    state TEXT NOT NULL,
+    assessment TEXT,
+    decision TEXT,
+    outcome TEXT CHECK (outcome IN ('succeeded', 'rolled_back', 'failed', 'rejected', 'expired', 'blocked', 'withdrawn')),
+    failure_reason TEXT,
+    stopped_at_stage REAL,
+    finished_at TEXT,
+    source TEXT NOT NULL,
+    machine TEXT,
+    label INTEGER UNIQUE,
+    vector BLOB
+  ) STRICT;
+  INSERT INTO deployments_v5 SELECT id, service_id, request, requested_at, state, assessment, decision, outcome, failure_reason, stopped_at_stage, finished_at, source, machine, label, vector FROM deployments;
+  DROP TABLE deployments;
+  ALTER TABLE deployments_v5 RENAME TO deployments;
+  CREATE INDEX deployments_by_service ON deployments(service_id, outcome);
+  CREATE INDEX deployments_in_flight ON deployments(id) WHERE outcome IS NULL;
+
+  CREATE TABLE submissions_v5 (
+    id TEXT PRIMARY KEY,
+    request TEXT NOT NULL,
+    submitted_at INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'refused', 'withdrawn')),
+    error TEXT,
+    deadline INTEGER
+  ) STRICT;
+  INSERT INTO submissions_v5 (id, request, submitted_at, status, error) SELECT id, request, submitted_at, status, error FROM submissions;
+  DROP TABLE submissions;
+  ALTER TABLE submissions_v5 RENAME TO submissions;
+  CREATE INDEX submissions_pending ON submissions(status, submitted_at);
+
+  CREATE TABLE operator_actions_v5 (
+    id INTEGER PRIMARY KEY,
+    deployment_id TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('approve', 'reject', 'withdraw', 'pause', 'resume', 'promote', 'abort', 'resolve')),
+    actor TEXT NOT NULL,
+    reason TEXT,
+    requested_at INTEGER NOT NULL,
+    done_at INTEGER,
+    result TEXT,
+    error TEXT,
+    deadline INTEGER
+  ) STRICT;
+  INSERT INTO operator_actions_v5 (id, deployment_id, action, actor, reason, requested_at, done_at, result, error) SELECT id, deployment_id, action, actor, reason, requested_at, done_at, result, error FROM operator_actions;
+  DROP TABLE operator_actions;
+  ALTER TABLE operator_actions_v5 RENAME TO operator_actions;
+  CREATE INDEX operator_actions_pending ON operator_actions(done_at, id);
+  `,
   // Audit Merkle tree (issue 16): hashes of the complete subtrees of 2^level entries, level ≥ 6, written with
   // the entries that complete them (source/store/merkle-log.ts); older trails are filled in on the first append.
   `
@@ -130,5 +201,21 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT, WITHOUT ROWID;
   CREATE TRIGGER audit_merkle_no_update BEFORE UPDATE ON audit_merkle BEGIN SELECT RAISE(ABORT, 'the audit Merkle tree is append-only'); END;
   CREATE TRIGGER audit_merkle_no_delete BEFORE DELETE ON audit_merkle BEGIN SELECT RAISE(ABORT, 'the audit Merkle tree is append-only'); END;
+  `,
+  // LLM advisor (issue 15): every answer a model gave, whole (also invalid ones), found by the SHA-256 of the
+  // prompt it answered (the cache) and of its own text (what the audit chain records).
+  `
+  CREATE TABLE advisor_answers (
+    prompt_sha256 TEXT NOT NULL,
+    answer_sha256 TEXT NOT NULL,
+    model TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    valid INTEGER NOT NULL CHECK (valid IN (0, 1)),
+    prompt_tokens INTEGER,
+    completion_tokens INTEGER,
+    latency_ms INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (prompt_sha256, answer_sha256)
+  ) STRICT;
   `,
 ];

@@ -1,8 +1,18 @@
 // The meeting point of CI gates and the engine: submitted requests and operator actions, in SQLite.
+// Each carries a deadline: a request or action whose sender has stopped waiting is refused by the engine,
+// never run later for nobody. Every status change is one conditional UPDATE, so a gate giving up and the
+// engine taking the request can race without both winning.
 import type { DeploymentRequest } from '../domain/schemas.js';
 import type { Db } from './database.js';
 
-export type OperatorAction = 'approve' | 'reject' | 'withdraw' | 'pause' | 'resume' | 'promote' | 'abort';
+export type OperatorAction = 'approve' | 'reject' | 'withdraw' | 'pause' | 'resume' | 'promote' | 'abort' | 'resolve';
+
+export interface PendingSubmission {
+  id: string;
+  request: DeploymentRequest;
+  /** The engine must take it by then (epoch ms), or refuse it as stale; null: no deadline (older rows). */
+  deadline: number | null;
+}
 
 export interface PendingAction {
   id: number;
@@ -10,44 +20,97 @@ export interface PendingAction {
   action: OperatorAction;
   actor: string;
   reason: string | null;
+  deadline: number | null;
 }
+
+export type ActionAnswer = { result: 'done' } | { result: 'refused' | 'cancelled'; error: string };
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export class Submissions {
   constructor(private readonly db: Db) {}
 
   /** Queues a request; false when its id was already submitted. */
-  submit(request: DeploymentRequest, now: number): boolean {
-    return this.db.prepare("INSERT INTO submissions (id, request, submitted_at, status) VALUES (?, ?, ?, 'pending') ON CONFLICT(id) DO NOTHING").run(request.id, JSON.stringify(request), now).changes === 1;
+  submit(request: DeploymentRequest, now: number, deadline: number | null): boolean {
+    return (
+      this.db
+        .prepare("INSERT INTO submissions (id, request, submitted_at, status, deadline) VALUES (?, ?, ?, 'pending', ?) ON CONFLICT(id) DO NOTHING")
+        .run(request.id, JSON.stringify(request), now, deadline).changes === 1
+    );
   }
 
-  pending(limit = 100): Array<{ id: string; request: DeploymentRequest }> {
-    return (this.db.prepare("SELECT id, request FROM submissions WHERE status = 'pending' ORDER BY submitted_at, id LIMIT ?").all(limit) as Array<{ id: string; request: string }>).map((r) => ({
+  pending(limit = 100): PendingSubmission[] {
+    return (this.db.prepare("SELECT id, request, deadline FROM submissions WHERE status = 'pending' ORDER BY submitted_at, id LIMIT ?").all(limit) as Array<{ id: string; request: string; deadline: number | null }>).map((r) => ({
       id: r.id,
       request: JSON.parse(r.request) as DeploymentRequest,
+      deadline: r.deadline,
     }));
   }
 
-  settle(id: string, status: 'accepted' | 'refused', error?: string): void {
-    this.db.prepare('UPDATE submissions SET status = ?, error = ? WHERE id = ?').run(status, error ?? null, id);
+  /** The engine takes a pending request; false when its gate withdrew it first. */
+  accept(id: string): boolean {
+    return this.db.prepare("UPDATE submissions SET status = 'accepted' WHERE id = ? AND status = 'pending'").run(id).changes === 1;
   }
 
-  status(id: string): { status: string; error: string | null } | undefined {
-    return this.db.prepare('SELECT status, error FROM submissions WHERE id = ?').get(id) as { status: string; error: string | null } | undefined;
+  refuse(id: string, error: string): boolean {
+    return this.db.prepare("UPDATE submissions SET status = 'refused', error = ? WHERE id = ? AND status = 'pending'").run(error, id).changes === 1;
   }
 
-  requestAction(deploymentId: string, action: OperatorAction, actor: string, reason: string | undefined, now: number): number {
-    return Number(this.db.prepare('INSERT INTO operator_actions (deployment_id, action, actor, reason, requested_at) VALUES (?, ?, ?, ?, ?)').run(deploymentId, action, actor, reason ?? null, now).lastInsertRowid);
+  /** The gate gives up before the engine took its request; false when the engine took (or refused) it first. */
+  withdrawPending(id: string, why: string): boolean {
+    return this.db.prepare("UPDATE submissions SET status = 'withdrawn', error = ? WHERE id = ? AND status = 'pending'").run(why, id).changes === 1;
+  }
+
+  /** The gate is still waiting: moves the deadline of its pending request on. */
+  keepAlive(id: string, deadline: number): void {
+    this.db.prepare("UPDATE submissions SET deadline = ? WHERE id = ? AND status = 'pending'").run(deadline, id);
+  }
+
+  status(id: string): { status: 'pending' | 'accepted' | 'refused' | 'withdrawn'; error: string | null } | undefined {
+    return this.db.prepare('SELECT status, error FROM submissions WHERE id = ?').get(id) as { status: 'pending' | 'accepted' | 'refused' | 'withdrawn'; error: string | null } | undefined;
+  }
+
+  /** Queues an action; `deadline` null means it stands until applied (a gate's withdrawal). */
+  requestAction(deploymentId: string, action: OperatorAction, actor: string, reason: string | undefined, now: number, deadline: number | null): number {
+    return Number(
+      this.db
+        .prepare('INSERT INTO operator_actions (deployment_id, action, actor, reason, requested_at, deadline) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(deploymentId, action, actor, reason ?? null, now, deadline).lastInsertRowid,
+    );
   }
 
   pendingActions(): PendingAction[] {
-    return this.db.prepare('SELECT id, deployment_id AS deploymentId, action, actor, reason FROM operator_actions WHERE done_at IS NULL ORDER BY id').all() as PendingAction[];
+    return this.db.prepare('SELECT id, deployment_id AS deploymentId, action, actor, reason, deadline FROM operator_actions WHERE done_at IS NULL ORDER BY id').all() as PendingAction[];
   }
 
   finishAction(id: number, now: number, result: 'done' | 'refused', error?: string): void {
-    this.db.prepare('UPDATE operator_actions SET done_at = ?, result = ?, error = ? WHERE id = ?').run(now, result, error ?? null, id);
+    this.db.prepare('UPDATE operator_actions SET done_at = ?, result = ?, error = ? WHERE id = ? AND done_at IS NULL').run(now, result, error ?? null, id);
+  }
+
+  /** The sender gives up on an action not yet taken; false when the engine answered first. */
+  cancelAction(id: number, now: number, why: string): boolean {
+    return this.db.prepare("UPDATE operator_actions SET done_at = ?, result = 'cancelled', error = ? WHERE id = ? AND done_at IS NULL").run(now, why, id).changes === 1;
   }
 
   actionResult(id: number): { result: string | null; error: string | null } | undefined {
     return this.db.prepare('SELECT result, error FROM operator_actions WHERE id = ?').get(id) as { result: string | null; error: string | null } | undefined;
+  }
+
+  /**
+   * Waits for the engine's answer to an action, at most `timeoutMs`; on time-out the action is cancelled (so no
+   * engine applies it later) unless the engine answered at that very moment. The one "wait for the engine" loop.
+   */
+  async awaitAction(id: number, timeoutMs: number, cancelOnTimeout = true, pollMs = 25): Promise<ActionAnswer | 'unanswered'> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const r = this.actionResult(id);
+      if (r?.result === 'done') return { result: 'done' };
+      if (r?.result === 'refused' || r?.result === 'cancelled') return { result: r.result, error: r.error ?? '' };
+      if (Date.now() >= until) {
+        if (!cancelOnTimeout || this.cancelAction(id, Date.now(), `no engine answered within ${Math.round(timeoutMs / 1000)} s`)) return 'unanswered';
+        continue; // the engine answered meanwhile: read it
+      }
+      await sleep(pollMs);
+    }
   }
 }

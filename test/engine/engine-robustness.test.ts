@@ -116,7 +116,7 @@ describe('the live loop', () => {
     expect(lease.acquire(h.clock.now())).toBe(true);
     const once = (table: string) => h.db.exec(`CREATE TEMP TRIGGER busy BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, 'database is busy (injected)'); END`);
 
-    submissions.submit(request({ requestedAt: at(0) }, { dbMigration: true }), h.clock.now());
+    submissions.submit(request({ requestedAt: at(0) }, { dbMigration: true }), h.clock.now(), null);
     once('submissions');
     runner.step(); // the submission is run and marked accepted together, or neither
     runner.stop(false);
@@ -128,7 +128,7 @@ describe('the live loop', () => {
     expect(submissions.status('req-1')?.status).toBe('accepted');
     expect(h.engine.get('req-1')?.state).toBe('awaiting_approval');
 
-    const action = submissions.requestAction('req-1', 'approve', 'dave', 'ok', h.clock.now());
+    const action = submissions.requestAction('req-1', 'approve', 'dave', 'ok', h.clock.now(), null);
     once('operator_actions');
     runner.step();
     runner.stop(false);

@@ -71,6 +71,7 @@ describe('crash safety', () => {
         submissions.submit(
           { id, serviceId: services[between(0, services.length - 1)] as string, version: '1', requestedBy: 'ci', requestedAt: new Date().toISOString(), change: { linesChanged: between(1, 200), filesChanged: 1, dbMigration: false, configChange: false, hotfix: false, summary: 'crash test' } },
           Date.now(),
+          null, // no gate waits here: the queue must outlive the engine's crashes
         );
         submitted += 1;
       }
