@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import OpenAI from 'openai';
 import type { AdvisorInput, CheckedAdvice } from '../domain/advisor.js';
+import type { AdvisorCall } from '../domain/advisor-call.js';
 import { builtinAdvisor } from '../domain/advisor.js';
 import { ANSWER_JSON_SCHEMA, adviceOf, checkLlmAnswer } from '../domain/llm-answer.js';
 import { buildPrompt, PROMPT_VERSION } from '../domain/llm-prompt.js';
@@ -49,19 +50,7 @@ export class MemoryAnswerCache implements AnswerCache {
   }
 }
 
-/** What the audit trail records about one consultation. */
-export interface AdvisorCall {
-  model: string;
-  promptSha256: string;
-  /** SHA-256 of the answer's text; the text itself is in the advisor_answers table. */
-  answerSha256?: string;
-  latencyMs: number;
-  attempts: number;
-  promptTokens: number | null;
-  completionTokens: number | null;
-  cached: boolean;
-  fallbackReason?: string;
-}
+export type { AdvisorCall };
 
 export interface Consultation {
   checked: CheckedAdvice;

@@ -15,6 +15,7 @@ import { blastRadiusFactor, complexityFactor, healthFactor, historicalFactor, ti
 import type { Advice, Advisor, AdvisorInput, CheckedAdvice, SyncAdvisor } from './advisor.js';
 import { adviseSafely, adviseSync, builtinAdvisor } from './advisor.js';
 import type { Decision } from './autonomy.js';
+import type { AdvisorCall } from './advisor-call.js';
 import { decide } from './autonomy.js';
 import { localTime } from './local-time.js';
 
@@ -25,7 +26,8 @@ export interface Assessment {
   level: RiskScore['level'];
   factors: RiskScore['factors'];
   policies: PolicyResult[];
-  advisor: Advice & { by: string; fallbackReason?: string };
+  /** `call`: present when a model was consulted (model, prompt hash, latency, tokens), for the audit. */
+  advisor: Advice & { by: string; fallbackReason?: string; call?: AdvisorCall };
   evidence: Array<{ deploymentId: string; similarity: number; outcome: string; failureReason?: string }>;
   confidence: number;
   similarFailureRate: number;

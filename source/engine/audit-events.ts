@@ -28,7 +28,14 @@ export function receivedEntries(request: DeploymentRequest, a: Assessment, auton
         errorBudgetRemaining,
         hotfix: request.change.hotfix,
         policies: a.policies.map((p) => ({ id: p.id, effect: p.effect, ...(p.waivedBy ? { waivedBy: p.waivedBy } : {}) })),
-        advisor: { recommendation: a.advisor.recommendation, confidence: a.advisor.confidence, rationale: a.advisor.rationale },
+        advisor: {
+          recommendation: a.advisor.recommendation,
+          confidence: a.advisor.confidence,
+          rationale: a.advisor.rationale,
+          // A model's consultation: model, prompt SHA-256, latency, tokens, the answer's hash, why it fell back.
+          ...(a.advisor.fallbackReason ? { fallbackReason: a.advisor.fallbackReason } : {}),
+          ...(a.advisor.call ? { call: { ...a.advisor.call } } : {}),
+        },
         evidence: a.evidence.map((e) => e.deploymentId),
       },
     },

@@ -1,0 +1,70 @@
+// The live engine's model consultations, outside its write transactions: a submission is evaluated, the model
+// is asked (asynchronously, at most `maxConcurrent` at once), and only when it has answered, or the built-in
+// advisor has stood in, is the finished assessment handed to the engine. The loop never waits for a model:
+// while one thinks, other submissions, operator actions and canaries go on.
+import type { Assessment, Assessor } from '../domain/assess.js';
+import type { DeploymentRequest } from '../domain/schemas.js';
+import type { AdvisorAnswers } from '../store/advisor-answers.js';
+import type { Consultation, LlmAdvisor } from './llm-advisor.js';
+
+export interface AdvisingQueueDeps {
+  advisor: Pick<LlmAdvisor, 'consult' | 'name'>;
+  assessor: Assessor;
+  /** Where invalid answers are kept whole too (valid ones go there through the advisor's cache). */
+  answers?: Pick<AdvisorAnswers, 'keep'>;
+  maxConcurrent: number;
+  log?: (line: string) => void;
+}
+
+export class AdvisingQueue {
+  private readonly ready = new Map<string, Assessment>();
+  private readonly inFlight = new Set<string>();
+
+  constructor(private readonly deps: AdvisingQueueDeps) {}
+
+  /** Consultations under way. */
+  get busy(): number {
+    return this.inFlight.size;
+  }
+
+  /**
+   * The assessment with the model's advice once it is ready; undefined while the model is being asked (or
+   * the queue is full). `check` runs first and throws for a request the engine would refuse anyway, so no
+   * model is asked about a duplicate or an unknown service.
+   */
+  take(id: string, request: DeploymentRequest, check: () => unknown): Assessment | undefined {
+    const done = this.ready.get(id);
+    if (done) {
+      this.ready.delete(id);
+      return done;
+    }
+    if (this.inFlight.has(id) || this.inFlight.size >= this.deps.maxConcurrent) return undefined;
+    check();
+    const { assessor, advisor } = this.deps;
+    const evaluation = assessor.evaluate(request);
+    this.inFlight.add(id);
+    void advisor
+      .consult(assessor.advisorInput(evaluation))
+      .then((c) => {
+        this.keepInvalid(c);
+        const a = assessor.conclude(evaluation, c.checked);
+        this.ready.set(id, { ...a, advisor: { ...a.advisor, call: c.call } });
+      })
+      .catch((error: unknown) => {
+        // consult() does not reject; if it ever did, the next pass asks again rather than losing the request.
+        this.deps.log?.(`advisor ${advisor.name}: ${error instanceof Error ? error.message : String(error)}`);
+      })
+      .finally(() => this.inFlight.delete(id));
+    return undefined;
+  }
+
+  private keepInvalid(c: Consultation): void {
+    if (c.answerText === undefined || !c.call.fallbackReason || c.call.cached) return;
+    try {
+      this.deps.answers?.keep(c.call.promptSha256, { model: c.call.model, text: c.answerText, promptTokens: c.call.promptTokens, completionTokens: c.call.completionTokens, latencyMs: c.call.latencyMs }, false);
+    } catch (error) {
+      // A busy database loses the stored copy, not the decision: the audit still has the answer's hash.
+      this.deps.log?.(`could not keep the invalid answer ${c.call.answerSha256 ?? ''}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
