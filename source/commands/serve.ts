@@ -1,0 +1,79 @@
+// `genops-tui serve --listen HOST:PORT`: the engine (with its live loop, so local gates keep working) plus
+// the HTTP API. One line per audit event, like `engine`; SIGTERM/SIGINT stop it cleanly.
+import { readFileSync } from 'node:fs';
+import { sanitize } from '../domain/sanitize.js';
+import { EngineBusy } from '../engine/live-runner.js';
+import { buildServer } from '../server/app.js';
+import type { ServerOptions } from '../server/app.js';
+import { TokenStore } from '../store/tokens.js';
+import { ENGINE_BUSY_EXIT } from './engine-command.js';
+import type { CommandIo } from './io.js';
+import { UsageError } from './io.js';
+import { openLiveEngine } from './live-engine.js';
+
+export interface ServeFlags {
+  db?: string;
+  catalog?: string;
+  config?: string;
+  listen?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  rateLimit?: number;
+}
+
+/** "127.0.0.1:8080", "[::1]:8080", ":8080" (all interfaces). */
+export function parseListen(text: string | undefined): { host: string; port: number } {
+  if (!text) throw new UsageError('serve needs --listen HOST:PORT (e.g. 127.0.0.1:8080)');
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(text);
+  const port = Number(m?.[3]);
+  if (!m || port > 65_535) throw new UsageError(`--listen: "${text}" is not HOST:PORT`);
+  return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
+}
+
+export async function serveCommand(flags: ServeFlags, io: CommandIo): Promise<number> {
+  const { host, port } = parseListen(flags.listen);
+  if (Boolean(flags.tlsCert) !== Boolean(flags.tlsKey)) throw new UsageError('--tls-cert and --tls-key go together');
+  if (flags.rateLimit !== undefined && !(Number.isInteger(flags.rateLimit) && flags.rateLimit >= 1)) throw new UsageError('--rate-limit must be a positive integer (requests per token per minute)');
+  const options: ServerOptions = {
+    ...(flags.tlsCert && flags.tlsKey ? { https: { cert: readFileSync(flags.tlsCert), key: readFileSync(flags.tlsKey) } } : {}),
+    ...(flags.rateLimit ? { rateLimit: { max: flags.rateLimit, windowMs: 60_000 } } : {}),
+  };
+  const log = (line: string): void => io.out(`${new Date().toISOString()} ${line}`);
+  const live = openLiveEngine(flags, log);
+  if (live.usesSimulatedMetrics) log('no live.metricsCommand configured: canaries read the simulated healthy metric source');
+  try {
+    live.runner.start();
+  } catch (error) {
+    live.ctx.close();
+    if (error instanceof EngineBusy) {
+      io.err(`error: ${error.message}`);
+      return ENGINE_BUSY_EXIT;
+    }
+    throw error;
+  }
+  let leased = true;
+  const server = await buildServer({ engine: live.engine, tokens: new TokenStore(live.ctx.db), clock: { now: () => Date.now() }, isReady: () => leased }, options);
+  server.ctx.hub.follow((a) => {
+    log(`${a.seq} ${a.actor.kind}:${sanitize(a.actor.id, 40)} ${a.event} ${sanitize(a.deploymentId ?? '-', 60)}`);
+  });
+  const address = await server.app.listen({ host, port });
+  log(`listening on ${address}`);
+  return new Promise((resolve) => {
+    let stopping = false;
+    const stop = (why: string): void => {
+      if (stopping) return;
+      stopping = true;
+      leased = false;
+      log(`${why}: stopping; in-flight state is persisted and resumes on the next start`);
+      void server.close().finally(() => {
+        live.runner.stop();
+        live.ctx.history.index.persist();
+        live.ctx.close();
+        resolve(0);
+      });
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+    live.runner.onLostLease = () => stop('lease lost');
+  });
+}

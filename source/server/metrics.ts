@@ -1,0 +1,66 @@
+// The engine's own Prometheus metrics (/metrics): deployments by state, pending approvals, the audit head,
+// request-to-outcome and stage durations as histograms (from the audit stream), refusals and requests.
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Engine } from '../engine/engine.js';
+import type { EventHub } from './event-hub.js';
+
+export interface ServerMetrics {
+  registry: Registry;
+  refusals: Counter<'reason'>;
+  requests: Counter<'route' | 'method' | 'status'>;
+  stop(): void;
+}
+
+const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 1800, 3600, 14_400];
+
+export function serverMetrics(engine: Engine, hub: EventHub): ServerMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'genops_' });
+  new Gauge({
+    name: 'genops_deployments',
+    help: 'Deployments held by the engine, by lifecycle state',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      const counts = new Map<string, number>();
+      for (const d of engine.deployments) counts.set(d.state, (counts.get(d.state) ?? 0) + 1);
+      this.reset();
+      for (const [state, n] of counts) this.set({ state }, n);
+    },
+  });
+  new Gauge({
+    name: 'genops_pending_approvals',
+    help: 'Deployments waiting for a human approval',
+    registers: [registry],
+    collect() {
+      let n = 0;
+      for (const d of engine.deployments) if (d.state === 'awaiting_approval') n += 1;
+      this.set(n);
+    },
+  });
+  new Gauge({
+    name: 'genops_audit_head_seq',
+    help: 'Sequence number of the last audit entry',
+    registers: [registry],
+    collect() {
+      this.set(hub.lastSeq);
+    },
+  });
+  const roundTrip = new Histogram({ name: 'genops_gate_round_trip_seconds', help: 'From request to outcome, approval waits included', labelNames: ['outcome'], buckets: DURATION_BUCKETS, registers: [registry] });
+  const stage = new Histogram({ name: 'genops_stage_duration_seconds', help: 'From a traffic shift to the stage verdict', labelNames: ['verdict'], buckets: DURATION_BUCKETS, registers: [registry] });
+  const refusals = new Counter({ name: 'genops_http_refusals_total', help: 'HTTP calls refused (401/403), by reason', labelNames: ['reason'], registers: [registry] });
+  const requests = new Counter({ name: 'genops_http_requests_total', help: 'HTTP requests answered', labelNames: ['route', 'method', 'status'], registers: [registry] });
+  const shiftedAt = new Map<string, number>();
+  const stop = hub.follow((e) => {
+    if (e.deploymentId === null) return;
+    if (e.event === 'traffic_shifted') shiftedAt.set(e.deploymentId, Date.parse(e.ts));
+    else if (e.event === 'stage_analysed') {
+      const from = shiftedAt.get(e.deploymentId);
+      if (from !== undefined) stage.observe({ verdict: String(e.payload.verdict) }, Math.max(0, Date.parse(e.ts) - from) / 1000);
+    } else if (e.event === 'finished') {
+      shiftedAt.delete(e.deploymentId);
+      if (typeof e.payload.cycleMs === 'number') roundTrip.observe({ outcome: String(e.payload.outcome) }, e.payload.cycleMs / 1000);
+    }
+  });
+  return { registry, refusals, requests, stop };
+}
