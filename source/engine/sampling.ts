@@ -17,7 +17,15 @@ export function sampleOrError(source: MetricSource, q: SampleQuery): MetricSampl
 }
 
 /** The stage's sample query, without which sample and when. */
-const stageQuery = (c: DeploymentContext): Omit<SampleQuery, 'index' | 'at'> => ({ deploymentId: c.deploymentId, serviceId: c.serviceId, stage: c.stage, trafficPercent: percentOf(c) });
+const stageQuery = (c: DeploymentContext): Omit<SampleQuery, 'index' | 'at'> => ({
+  deploymentId: c.deploymentId,
+  serviceId: c.serviceId,
+  stage: c.stage,
+  trafficPercent: percentOf(c),
+  stageStartedAt: c.stageStartedAt,
+  bakeUntil: c.bakeUntil,
+  compare: c.settings.compare !== undefined,
+});
 
 function samplesAt(source: MetricSource, c: DeploymentContext, times: readonly number[]): Array<MetricSample | Promise<MetricSample>> {
   const query = stageQuery(c);
@@ -26,7 +34,14 @@ function samplesAt(source: MetricSource, c: DeploymentContext, times: readonly n
 
 /** The samples due at `now` (none when not yet due): at once from a synchronous source, later otherwise. */
 export function dueSamples(source: MetricSource, c: DeploymentContext, now: number): MetricSample[] | Promise<MetricSample[]> {
-  const samples = samplesAt(source, c, dueTimes(c, now));
+  const times = dueTimes(c, now);
+  // A catch-up after a stall, from a source that reads a range at once (Prometheus: one query over the gap).
+  if (times.length > 1 && source.sampleBatch) {
+    const query = stageQuery(c);
+    const asked = times.map((at, k) => ({ ...query, index: c.samples.length + k, at }));
+    return source.sampleBatch(asked).catch((e: unknown) => asked.map((q) => ({ at: q.at, providerError: e instanceof Error ? e.message : String(e) })));
+  }
+  const samples = samplesAt(source, c, times);
   return samples.some((s) => s instanceof Promise) ? Promise.all(samples) : (samples as MetricSample[]);
 }
 

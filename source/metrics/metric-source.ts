@@ -10,10 +10,17 @@ export interface SampleQuery {
   /** Which sample of this stage (0-based). */
   index: number;
   at: number;
+  /** When the stage's traffic shift completed and when its bake ends (for sources that read a window). */
+  stageStartedAt?: number;
+  bakeUntil?: number;
+  /** The stage is judged canary against stable: the sample that ends the bake should carry a comparison. */
+  compare?: boolean;
 }
 
 export interface MetricSource {
   sample(query: SampleQuery): MetricSample | Promise<MetricSample>;
+  /** Optional: several due samples of one stage at once, in order (a catch-up after a stall); never rejects. */
+  sampleBatch?(queries: readonly SampleQuery[]): Promise<MetricSample[]>;
 }
 
 /** Traffic and rollback actions at each shift (a configured command in live mode, nothing in simulation). */
