@@ -1,8 +1,10 @@
 // The governance configuration: every number of SPEC.md, with its default, validated on load.
+import { linearRegexProblem } from './linear-regex.js';
 import { z } from 'zod';
 import { Cron } from 'croner';
 import { sloSchema, timezoneSchema } from './schemas.js';
 import { advisorConfigSchema } from './advisor-config.js';
+import { compareSchema, DEFAULT_JUDGE, judgeSchema, metricsSchema } from './metrics-config.js';
 
 export const FACTOR_NAMES = [
   'service_tier',
@@ -92,11 +94,8 @@ const ruleSchema = z
         ctx.addIssue({ code: 'custom', path: ['when', i, 'value'], message: `op "${c.op}" expects a number` });
       }
       if (c.op === 'matches') {
-        try {
-          new RegExp(String(c.value));
-        } catch {
-          ctx.addIssue({ code: 'custom', path: ['when', i, 'value'], message: 'expected a valid regular expression' });
-        }
+        const problem = linearRegexProblem(String(c.value));
+        if (problem) ctx.addIssue({ code: 'custom', path: ['when', i, 'value'], message: problem });
       }
     });
   });
@@ -147,8 +146,14 @@ export const configSchema = z.strictObject({
       minSamples: positiveInt.default(3),
       failureLimit: z.number().int().nonnegative().default(0),
       consecutiveErrorLimit: positiveInt.default(4),
+      /** threshold: SLO thresholds alone; compare: canary against stable as well (metrics-config.ts). */
+      judge: judgeSchema.default('threshold'),
+      judgeByService: z.record(z.string(), judgeSchema).default({}),
+      compare: compareSchema.prefault({}),
     })
-    .default({ bakeSeconds: 120, sampleIntervalSeconds: 30, minSamples: 3, failureLimit: 0, consecutiveErrorLimit: 4 }),
+    .default({ bakeSeconds: 120, sampleIntervalSeconds: 30, minSamples: 3, failureLimit: 0, consecutiveErrorLimit: 4, ...DEFAULT_JUDGE }),
+  /** Real canary metrics (Prometheus); without them live mode uses live.metricsCommand or simulated metrics. */
+  metrics: metricsSchema.default({}),
   approval: z.strictObject({ expiresAfterMinutes: positiveInt.default(240) }).default({ expiresAfterMinutes: 240 }),
   /**
    * Live mode: commands run as argv (never through a shell) at each traffic shift, at rollback, and to take a

@@ -25,6 +25,11 @@ import { receivedEntries } from './audit-events.js';
 import { adaptThresholds } from '../domain/learning.js';
 import { sameIdentity } from '../domain/identity.js';
 import type { ScoredOutcome } from '../domain/learning.js';
+import { compareSettingsFor } from '../domain/metrics-config.js';
+import type { CompareSettings } from '../domain/canary-judge.js';
+
+/** Stage settings carry the compare judge's settings only when it judges (snapshots stay as they were). */
+const withCompare = (compare: CompareSettings | undefined): { compare?: CompareSettings } => (compare ? { compare } : {});
 
 export type EngineEvent = { kind: 'changed'; deployment: DeploymentView } | { kind: 'audit'; entry: AuditEntry };
 export type EngineListener = (event: EngineEvent) => void;
@@ -265,6 +270,7 @@ export class Engine {
           sampleIntervalMs: config.canary.sampleIntervalSeconds * 1000,
           slo: entry.service.slo ?? config.slo,
           limits: { failureLimit: config.canary.failureLimit, consecutiveErrorLimit: config.canary.consecutiveErrorLimit, minSamples: config.canary.minSamples },
+          ...withCompare(compareSettingsFor(config.canary, request.serviceId)),
         },
       };
       const actor = createActor(this.machine, { input });
