@@ -1,5 +1,11 @@
 // An LLM advisor from the `advisor:` configuration; the API key is read from the named environment variable.
 import type { OpenAiAdvisorConfig } from '../domain/advisor-config.js';
+import type { Assessor } from '../domain/assess.js';
+import type { Config } from '../domain/config.js';
+import { sanitize } from '../domain/sanitize.js';
+import type { Db } from '../store/database.js';
+import { AdvisorAnswers } from '../store/advisor-answers.js';
+import { AdvisingQueue } from './advising-queue.js';
 import { InputError } from '../io/input-error.js';
 import type { AnswerCache } from './llm-advisor.js';
 import { LlmAdvisor } from './llm-advisor.js';
@@ -23,4 +29,15 @@ export function llmAdvisorFromConfig(c: OpenAiAdvisorConfig, configFile: string,
     },
     cache,
   );
+}
+
+/** The live engine's consultation queue when the configuration names a model; undefined for the built-in advisor. */
+export function advisingFor(config: Config, configFile: string | undefined, db: Db, assessor: Assessor, log: (line: string) => void): AdvisingQueue | undefined {
+  const c = config.advisor;
+  if (c.kind !== 'openai') return undefined;
+  const answers = new AdvisorAnswers(db);
+  const advisor = llmAdvisorFromConfig(c, configFile ?? '(configuration)', answers);
+  // The URL is the operator's own configuration, but it is shown cleaned like any text.
+  log(`advisor: model ${sanitize(c.model, 100)} at ${sanitize(c.baseUrl, 200)} (timeout ${c.timeoutSeconds} s, ${c.maxRetries} retries, ${c.maxConcurrent} at once); the built-in advisor answers whenever it cannot`);
+  return new AdvisingQueue({ advisor, assessor, answers, maxConcurrent: c.maxConcurrent, log });
 }

@@ -13,6 +13,7 @@ import { SimulatedMetricSource } from '../metrics/simulated-source.js';
 import { Lease } from '../store/lease.js';
 import { DatabaseFileWatch } from '../store/file-identity.js';
 import { Submissions } from '../store/submissions.js';
+import { advisingFor } from '../advisor/from-config.js';
 import type { StoreContext } from './context.js';
 import { openStoreContext } from './context.js';
 
@@ -38,6 +39,7 @@ export function openLiveEngine(flags: { db?: string; catalog?: string; config?: 
   const assessor = new Assessor(ctx.catalog, config, ctx.history, featureEmbedder);
   const engine = new Engine({ db: ctx.db, catalog: ctx.catalog, config, history: ctx.history, assessor, clock, metrics, traffic: new CommandTrafficActions(live, versionOf) });
   engineRef = engine;
-  const runner = new LiveRunner({ engine, submissions: new Submissions(ctx.db), lease: new Lease(ctx.db), clock, pollMs: live.pollMs, log, fileWatch: new DatabaseFileWatch(ctx.path) });
+  const advising = advisingFor(config, flags.config, ctx.db, assessor, log);
+  const runner = new LiveRunner({ engine, submissions: new Submissions(ctx.db), lease: new Lease(ctx.db), clock, pollMs: live.pollMs, log, fileWatch: new DatabaseFileWatch(ctx.path), ...(advising ? { advising } : {}) });
   return { ctx, config, engine, runner, usesSimulatedMetrics };
 }

@@ -7,6 +7,7 @@ import type { Lease } from '../store/lease.js';
 import type { OperatorAction, PendingAction, PendingSubmission, Submissions } from '../store/submissions.js';
 import { sanitize } from '../domain/sanitize.js';
 import type { DatabaseFileWatch } from '../store/file-identity.js';
+import type { AdvisingQueue } from '../advisor/advising-queue.js';
 
 export class EngineBusy extends Error {}
 
@@ -19,6 +20,8 @@ export interface LiveRunnerDeps {
   log: (line: string) => void;
   /** Notices the database file being deleted or replaced under the running engine. */
   fileWatch?: DatabaseFileWatch;
+  /** An LLM advisor's consultations (advisor: kind openai), run outside the write transactions. */
+  advising?: Pick<AdvisingQueue, 'take'>;
 }
 
 /** Operator actions: which engine call each one is. */
@@ -117,7 +120,11 @@ export class LiveRunner {
       return;
     }
     try {
-      const assessment = engine.prepare(s.request);
+      // With a model advisor the assessment is ready only once the model has answered (or the built-in advisor
+      // stood in); until then this submission waits and the loop goes on with everything else.
+      const { advising } = this.deps;
+      const assessment = advising ? advising.take(s.id, s.request, () => engine.prepare(s.request)) : engine.prepare(s.request);
+      if (assessment === undefined) return;
       // One transaction: a submission is never accepted twice, nor run without being marked accepted, nor run
       // after its gate withdrew it (accept is conditional on it still pending).
       engine.atomically(() => {
