@@ -1,5 +1,6 @@
 // Pillar 4's policies: the four built-ins, configured rules and freeze windows, with named exceptions.
 // Evaluation is pure: the request's own timestamp is the clock.
+import { compileLinear } from './linear-regex.js';
 import { Cron } from 'croner';
 import type { Config, PolicyException, PolicyRule, RuleCondition, RuleField } from './config.js';
 import type { DeploymentRequest, Service } from './schemas.js';
@@ -141,7 +142,7 @@ function compileCondition(c: RuleCondition): (input: PolicyInput) => boolean {
       return (i) => set.has(fieldValue(c.field, i));
     }
     case 'matches': {
-      const re = new RegExp(String(v));
+      const re = compileLinear(String(v));
       return (i) => re.test(String(fieldValue(c.field, i)));
     }
   }

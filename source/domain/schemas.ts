@@ -18,6 +18,20 @@ export function isKnownTimezone(tz: string): boolean {
   }
 }
 
+/**
+ * Ids, versions and service ids reach stage commands as arguments ({deployment}, {version}, {service}), log
+ * lines and terminals: printable, no whitespace, not starting with "-" (never read as an option), at most 200
+ * characters.
+ */
+export const COMMAND_SAFE_RULE = 'printable characters without spaces, not starting with "-", at most 200';
+const UNPRINTABLE = /[\s\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/u;
+export const commandSafeSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((v) => !v.startsWith('-'), { message: `must not start with "-" (it would read as an option); allowed: ${COMMAND_SAFE_RULE}` })
+  .refine((v) => !UNPRINTABLE.test(v), { message: `contains a space, control, invisible or bidi character; allowed: ${COMMAND_SAFE_RULE}` });
+
 export const sloSchema = z.strictObject({
   errorRate: fraction,
   p50Ms: nonNegative,
@@ -33,10 +47,10 @@ export const healthSchema = z.strictObject({
 });
 
 export const serviceSchema = z.strictObject({
-  id: z.string().min(1).max(200),
+  id: commandSafeSchema,
   name: z.string().min(1).max(200),
   tier: tierSchema,
-  dependencies: z.array(z.string().min(1)).default([]),
+  dependencies: z.array(commandSafeSchema).default([]),
   timezone: timezoneSchema.default('UTC'),
   errorBudgetRemaining: z.number().min(-1).max(1),
   health: healthSchema,
@@ -96,9 +110,9 @@ export const changeSchema = z.strictObject({
 });
 
 export const requestSchema = z.strictObject({
-  id: z.string().min(1).max(200),
-  serviceId: z.string().min(1).max(200),
-  version: z.string().min(1).max(200),
+  id: commandSafeSchema,
+  serviceId: commandSafeSchema,
+  version: commandSafeSchema,
   requestedBy: z.string().min(1).max(200),
   requestedAt: z.iso.datetime({ offset: true, message: 'expected an ISO 8601 date-time with an offset, e.g. 2026-11-20T15:59:00+01:00' }),
   change: changeSchema,

@@ -240,6 +240,8 @@ export class Engine {
 
   /** Assesses a request (unless `prepared` by `prepare`), audits the decision and starts its lifecycle. */
   submit(request: DeploymentRequest, source = 'engine', prepared?: Assessment): DeploymentView {
+    // Outside a transaction, assess first: policy patterns and the advisor never run while the database is locked.
+    prepared ??= this.pendingAudit ? undefined : this.prepare(request);
     return this.tx(() => {
       if (this.deps.history.has(request.id)) throw new ActionRefused(`deployment "${request.id}" already exists`);
       const entry = this.deps.catalog.get(request.serviceId);
