@@ -1,5 +1,7 @@
 // The HTTP API: Fastify 5 over the engine. Every route comes from the table in routes.ts; this file wires
 // validation (zod), authentication and roles, the per-token rate limit, refusals (audited) and errors.
+import { PassThrough } from 'node:stream';
+import type { Readable } from 'node:stream';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
@@ -76,18 +78,41 @@ function validate(schema: ZodType, data: unknown, part: string): { value: unknow
   return { error: new HttpError(400, parsed.error.issues.map((i) => `${[where, ...i.path.map(String)].join('.')}: ${i.message}`).join('; ')) };
 }
 
+/** The body, failing with 408 unless it has all arrived within `ms`. */
+function timedBody(payload: Readable & { receivedEncodedLength?: number }, ms: number): Readable {
+  const timed = new PassThrough() as PassThrough & { receivedEncodedLength: number };
+  timed.receivedEncodedLength = 0;
+  const timer = setTimeout(() => timed.destroy(new HttpError(408, `the request body did not arrive within ${ms} ms`)), ms);
+  payload.on('data', (chunk: Buffer) => {
+    timed.receivedEncodedLength += chunk.length;
+  });
+  payload.once('end', () => clearTimeout(timer));
+  payload.once('error', (error) => {
+    clearTimeout(timer);
+    timed.destroy(error);
+  });
+  timed.once('close', () => clearTimeout(timer));
+  // Fastify takes the error from its own listener and answers 408; this one keeps it from being "unhandled".
+  timed.on('error', () => undefined);
+  payload.pipe(timed);
+  return timed;
+}
+
 export async function buildServer(deps: ServerDeps, options: ServerOptions = {}): Promise<Server> {
   const o = { ...DEFAULTS, ...options };
   // fastify's type for an https instance differs only in the raw server type; both serve the same routes.
   const app = Fastify({
     bodyLimit: o.bodyLimit,
-    requestTimeout: o.requestTimeoutMs,
+    // The body's own deadline (timedBody) answers 408 first; this one drops clients that never finish headers.
+    requestTimeout: o.requestTimeoutMs * 2,
     keepAliveTimeout: o.keepAliveTimeoutMs,
     connectionTimeout: o.requestTimeoutMs * 3,
     forceCloseConnections: true,
     return503OnClosing: true,
     logger: false,
-    ...(o.https ? { https: o.https } : {}),
+    // Node checks request timeouts every 30 s by default: too coarse to answer a slow client with 408 in time.
+    http: { connectionsCheckingInterval: Math.min(1_000, Math.ceil(o.requestTimeoutMs / 4)) },
+    ...(o.https ? { https: { ...o.https, connectionsCheckingInterval: Math.min(1_000, Math.ceil(o.requestTimeoutMs / 4)) } } : {}),
   }) as unknown as FastifyInstance;
   const hub = new EventHub(deps.engine.audit);
   const stopHub = deps.engine.on((e) => {
@@ -161,17 +186,19 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions = {})
   // Answers are plain data; response schemas would only filter them.
   app.setSerializerCompiler(() => (data: unknown) => JSON.stringify(data));
 
-  // Authentication and roles, after the rate limit (onRequest) and before the body is read.
-  app.addHook('preParsing', async (request) => {
+  // Authentication and roles, after the rate limit (onRequest) and before the body is read; then a body
+  // that does not arrive in time is answered 408 (Node itself would only drop the socket).
+  app.addHook('preParsing', async (request, _reply, payload) => {
     const config = request.routeOptions.config as Partial<RouteConfig> | undefined;
     const permission = config?.permission;
-    if (permission === undefined || permission === null) return;
+    if (permission === undefined || permission === null) return payload;
     const c = checkOf(request);
     if (!c.ok) {
       const words = { missing: 'no token: send Authorization: Bearer <token>', malformed: 'the token is not a genops-tui token', unknown: 'unknown token', wrong: 'wrong token', expired: 'the token has expired', revoked: 'the token was revoked' }[c.reason];
       throw new HttpError(401, words, c.reason === 'malformed' || c.reason === 'unknown' ? 'wrong' : c.reason);
     }
     if (!can(c.token.role, permission)) throw new HttpError(403, `role ${c.token.role} may not ${permission} (token "${c.token.name}")`, 'role');
+    return timedBody(payload, o.requestTimeoutMs);
   });
 
   app.addHook('onResponse', async (request, reply) => {
