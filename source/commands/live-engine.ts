@@ -8,8 +8,8 @@ import type { Clock } from '../engine/clock.js';
 import { Engine } from '../engine/engine.js';
 import { LiveRunner } from '../engine/live-runner.js';
 import { loadConfig } from '../io/load.js';
-import { CommandMetricSource, CommandTrafficActions } from '../metrics/command-actions.js';
-import { SimulatedMetricSource } from '../metrics/simulated-source.js';
+import { CommandTrafficActions } from '../metrics/command-actions.js';
+import { metricSourceFor } from '../metrics/metric-source-for.js';
 import { Lease } from '../store/lease.js';
 import { DatabaseFileWatch } from '../store/file-identity.js';
 import { Submissions } from '../store/submissions.js';
@@ -32,10 +32,7 @@ export function openLiveEngine(flags: { db?: string; catalog?: string; config?: 
   let engineRef: Engine | undefined;
   const versionOf = (id: string): string => engineRef?.get(id)?.request.version ?? '';
   const live = config.live;
-  const usesSimulatedMetrics = !live.metricsCommand;
-  const metrics = live.metricsCommand
-    ? new CommandMetricSource(live.metricsCommand, live.commandTimeoutSeconds * 1000, versionOf)
-    : new SimulatedMetricSource({ seed: 1, defects: new Map(), providerErrorRate: 0, gapRate: 0 });
+  const { metrics, simulated: usesSimulatedMetrics } = metricSourceFor(config, flags.config, versionOf);
   const assessor = new Assessor(ctx.catalog, config, ctx.history, featureEmbedder);
   const engine = new Engine({ db: ctx.db, catalog: ctx.catalog, config, history: ctx.history, assessor, clock, metrics, traffic: new CommandTrafficActions(live, versionOf) });
   engineRef = engine;
