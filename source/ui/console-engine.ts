@@ -17,4 +17,6 @@ export interface ConsoleEngine {
   resume(id: string, by: string): Decided;
   promote(id: string, by: string): Decided;
   abort(id: string, by: string, reason: string): Decided;
+  /** Attached: how long the engine takes a queued decision before refusing it as stale. */
+  readonly answerWithinMs?: number;
 }

@@ -10,6 +10,28 @@ export interface ReplayControl {
   clock: VirtualClock;
 }
 
+/** A decision sent to an engine another process runs, not yet answered. */
+export interface PendingDecision {
+  id: string;
+  action: string;
+  by: string;
+  sentAt: number;
+  /** When the engine stops taking it (it is then refused and audited), if known. */
+  deadline: number | undefined;
+  /** The console stopped waiting in the foreground; it still watches the trail for the answer. */
+  queued: boolean;
+}
+
+/** The audit event each decision writes when the engine applies it. */
+const APPLIED: Record<string, string> = { approve: 'approved', reject: 'rejected', pause: 'pause_requested', resume: 'resumed', promote: 'promoted_by_operator', abort: 'aborted' };
+
+/** The engine's heartbeat as an attached console sees it. */
+export interface Liveness {
+  state: 'alive' | 'stale' | 'gone';
+  /** Since the engine last renewed its lease. */
+  ageMs: number | undefined;
+}
+
 export const SPEEDS = [1, 2, 5, 10, 30, 60, 120, 300, 600] as const;
 const AUDIT_TAIL = 200;
 /** Nothing in flight and the next request further than this: jump to it instead of waiting. */
@@ -24,6 +46,12 @@ export class ConsoleModel {
   quarantined = 0;
   /** Live, watching an engine another process runs: which one (shown in the status bar). */
   attachedTo: string | undefined;
+  /** Attached: how the engine's lease looks now. */
+  liveness: (() => Liveness) | undefined;
+  /** Decisions sent through another engine's queue and not answered yet. */
+  readonly pending: PendingDecision[] = [];
+  /** Said to the operator when a queued decision is applied later, so nothing lands silently. */
+  onNotice: ((text: string) => void) | undefined;
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -31,6 +59,8 @@ export class ConsoleModel {
     readonly source: ReplayControl | undefined,
     options: { speed: number; paused: boolean },
   ) {
+    this.liveness = undefined;
+    this.onNotice = undefined;
     this.speed = options.speed;
     this.paused = options.paused;
     this.audit.push(...engine.audit.tail(AUDIT_TAIL));
@@ -38,9 +68,19 @@ export class ConsoleModel {
       if (event.kind === 'audit') {
         this.audit.push(event.entry);
         if (this.audit.length > AUDIT_TAIL) this.audit.splice(0, this.audit.length - AUDIT_TAIL);
+        this.settle(event.entry);
       }
       this.changed();
     });
+  }
+
+  /** A queued decision the trail shows applied: it leaves the pending list, and the operator is told. */
+  private settle(entry: AuditEntry): void {
+    const i = this.pending.findIndex((p) => p.id === entry.deploymentId && APPLIED[p.action] === entry.event && entry.actor.id === p.by);
+    const p = this.pending[i];
+    if (!p) return;
+    this.pending.splice(i, 1);
+    if (p.queued) this.onNotice?.(`the engine applied your ${p.action} of ${p.id} at ${entry.ts.slice(11, 19)}Z, ${Math.round((Date.parse(entry.ts) - p.sentAt) / 1000)} s after you sent it`);
   }
 
   subscribe(listener: () => void): () => void {

@@ -2,12 +2,13 @@
 import type { DeploymentView } from '../engine/deployment-view.js';
 import type { SortKey } from './ui-state.js';
 
-const IN_FLIGHT: Record<string, number> = { awaiting_approval: 0, paused: 1, rolling_back: 2, canary: 3 };
+const IN_FLIGHT: Record<string, number> = { rollback_failed: 0, awaiting_approval: 1, paused: 2, rolling_back: 3, canary: 4 };
 
 export function matchesFilter(d: DeploymentView, filter: string): boolean {
   if (!filter) return true;
   const f = filter.toLowerCase();
-  return [d.id, d.request.serviceId, d.request.version, d.state, d.outcome ?? '', d.assessment.level].some((s) => s.toLowerCase().includes(f));
+  const failed = d.outcome === 'rolled_back' || d.outcome === 'failed' || d.state === 'rollback_failed' ? 'failed' : '';
+  return [d.id, d.request.serviceId, d.request.version, d.state, d.outcome ?? '', d.assessment.level, failed].some((s) => s.toLowerCase().includes(f));
 }
 
 export function visibleDeployments(all: readonly DeploymentView[], filter: string, sort: SortKey): DeploymentView[] {
@@ -15,8 +16,8 @@ export function visibleDeployments(all: readonly DeploymentView[], filter: strin
   const cmp: Record<SortKey, (a: DeploymentView, b: DeploymentView) => number> = {
     age: (a, b) => b.requestedAtMs - a.requestedAtMs || a.id.localeCompare(b.id),
     risk: (a, b) => b.assessment.score - a.assessment.score || a.id.localeCompare(b.id),
-    service: (a, b) => a.request.serviceId.localeCompare(b.request.serviceId) || b.requestedAtMs - a.requestedAtMs,
-    state: (a, b) => (IN_FLIGHT[a.state] ?? 9) - (IN_FLIGHT[b.state] ?? 9) || b.requestedAtMs - a.requestedAtMs,
+    service: (a, b) => a.request.serviceId.localeCompare(b.request.serviceId) || b.requestedAtMs - a.requestedAtMs || a.id.localeCompare(b.id),
+    state: (a, b) => (IN_FLIGHT[a.state] ?? 9) - (IN_FLIGHT[b.state] ?? 9) || b.requestedAtMs - a.requestedAtMs || a.id.localeCompare(b.id),
   };
   return rows.sort(cmp[sort]);
 }
@@ -36,4 +37,13 @@ export function age(ms: number): string {
   return `${Math.floor(s / 86_400)}d`;
 }
 
-export const fit = (text: string, width: number): string => (text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text.padEnd(width));
+/** A countdown: `3m12s`, `45s`, or `overdue`. */
+export function countdown(ms: number): string {
+  if (ms <= 0) return 'overdue';
+  const s = Math.ceil(ms / 1000);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+export { fit } from './text.js';

@@ -1,10 +1,21 @@
+// Dialogs. A decision's confirmation takes the whole body and carries what it asks the operator to check:
+// the deployment's id, service, version and level, the factors and total, the reasons and the policies.
 import { Box, Text } from 'ink';
-import type { Dialog } from './ui-state.js';
-import { BINDINGS } from './keymap.js';
-import type { Theme } from './theme.js';
+import type { ReactNode } from 'react';
+import type { DeploymentView } from '../engine/deployment-view.js';
 import { sanitize } from '../domain/sanitize.js';
+import type { KeyContext } from './keymap.js';
+import { BINDINGS, disabledReason } from './keymap.js';
+import { fitLines } from './panes/pane.js';
+import { riskLines } from './panes/risk-pane.js';
+import { stageOf } from './panes/deployments-pane.js';
+import type { Theme } from './theme.js';
+import { attrs, button, glyph, LEVEL_COLOR, stateLabel } from './theme.js';
+import type { Dialog } from './ui-state.js';
+import { fit } from './text.js';
+import { COMMANDS } from './ui-reducer.js';
 
-function Frame(props: { title: string; theme: Theme; children: React.ReactNode; width: number; height?: number }) {
+function Frame(props: { title: string; theme: Theme; children: ReactNode; width: number; height?: number }) {
   return (
     <Box
       flexDirection="column"
@@ -14,65 +25,136 @@ function Frame(props: { title: string; theme: Theme; children: React.ReactNode; 
       width={props.width}
       {...(props.height ? { height: props.height } : {})}
       flexShrink={0}
+      overflow="hidden"
     >
-      <Text bold wrap="truncate">{props.title}</Text>
+      <Text {...attrs(props.theme, { bold: true })} wrap="truncate">{props.title}</Text>
       {props.children}
     </Box>
   );
 }
 
-const choice = (label: string, on: boolean) => <Text inverse={on}>{` ${label} `}</Text>;
+/** Rows a dialog drawn under the panes takes, border included (decisions and help take the whole body). */
+export function dialogHeight(kind: Dialog['kind']): number {
+  return kind === 'filter' || kind === 'command' ? 4 : kind === 'rejectReason' ? 6 : 0;
+}
 
-/** A risky action's confirmation: Cancel or the action, the current choice shown inverted. */
-function Confirm(props: { title: string; note: string; yes: string; onYes: boolean; theme: Theme; width: number }) {
+export const FULL_BODY: ReadonlySet<Dialog['kind']> = new Set(['help', 'confirmApprove', 'confirmAbort']);
+
+function Buttons(props: { yes: string; onYes: boolean; theme: Theme }) {
+  const { theme } = props;
   return (
-    <Frame title={props.title} theme={props.theme} width={props.width} height={6}>
-      <Text wrap="truncate">{props.note}</Text>
-      <Text wrap="truncate">←/→ or Tab to choose, Enter to confirm, Esc to cancel.</Text>
-      <Text>
-        {choice('Cancel', !props.onYes)} {choice(props.yes, props.onYes)}
-      </Text>
+    <Text wrap="truncate">
+      <Text {...attrs(theme, { inverse: !props.onYes })}>{button('Cancel', !props.onYes)}</Text>
+      {'  '}
+      <Text {...attrs(theme, { inverse: props.onYes, color: props.onYes ? 'red' : undefined })}>{button(props.yes, props.onYes)}</Text>
+    </Text>
+  );
+}
+
+const identity = (d: DeploymentView, theme: Theme): ReactNode => (
+  <Text wrap="truncate">
+    {sanitize(d.request.serviceId, 40)} {sanitize(d.request.version, 30)} {glyph(theme, 'dot')} requested by {sanitize(d.request.requestedBy, 30)} {glyph(theme, 'dot')}{' '}
+    <Text {...attrs(theme, { bold: true, color: LEVEL_COLOR[d.assessment.level] })}>
+      {d.assessment.level} {d.assessment.score.toFixed(2)}
+    </Text>
+  </Text>
+);
+
+const keysLine = (theme: Theme, operator: string): string =>
+  `${glyph(theme, 'left')}/${glyph(theme, 'right')} or Tab choose ${glyph(theme, 'dot')} Enter confirms ${glyph(theme, 'dot')} Esc cancels ${glyph(theme, 'dot')} as ${sanitize(operator, 30)}`;
+
+export function ConfirmApprove(props: { d: DeploymentView; onYes: boolean; theme: Theme; width: number; height: number; operator: string }) {
+  const { d, theme } = props;
+  const rows = props.height - 2 - 2 - 2; // border, title and identity, keys and buttons
+  return (
+    <Frame title={`Approve ${sanitize(d.id)}?`} theme={theme} width={props.width} height={props.height}>
+      {identity(d, theme)}
+      {fitLines(riskLines(d, props.width - 2, theme), rows, theme)}
+      <Box flexGrow={1} />
+      <Text wrap="truncate" {...attrs(theme, { dim: true })}>{keysLine(theme, props.operator)}</Text>
+      <Buttons yes="Approve" onYes={props.onYes} theme={theme} />
     </Frame>
   );
 }
 
-export function DialogView(props: { dialog: Dialog; theme: Theme; width: number; readonly: boolean; subject?: string }) {
+export function ConfirmAbort(props: { d: DeploymentView; onYes: boolean; theme: Theme; width: number; height: number; operator: string }) {
+  const { d, theme } = props;
+  const s = stateLabel(d.state, theme, d.outcome);
+  const dot = glyph(theme, 'dot');
+  const lines: ReactNode[] = [
+    <Text key="now" wrap="truncate">
+      now {s.text} at {d.plan[d.stage] ?? 0}% traffic {dot} stage {stageOf(d)} of plan {d.plan.join(glyph(theme, 'arrow'))}
+    </Text>,
+    ...d.stages.map((r) => (
+      <Text key={`v-${r.stage}-${r.verdict}`} wrap="truncate">
+        {r.percent}%: {r.verdict} {dot} {sanitize(r.reason, 160)}
+      </Text>
+    )),
+    <Text key="samples" wrap="truncate">
+      {d.samples.length} {d.samples.length === 1 ? 'sample' : 'samples'} this stage
+    </Text>,
+    <Text key="what" wrap="truncate">Traffic returns to the current version; the audit trail records you as the one who aborted.</Text>,
+  ];
+  return (
+    <Frame title={`Abort ${sanitize(d.id)} and roll back?`} theme={theme} width={props.width} height={props.height}>
+      {identity(d, theme)}
+      {fitLines(lines, props.height - 6, theme)}
+      <Box flexGrow={1} />
+      <Text wrap="truncate" {...attrs(theme, { dim: true })}>{keysLine(theme, props.operator)}</Text>
+      <Buttons yes="Abort" onYes={props.onYes} theme={theme} />
+    </Frame>
+  );
+}
+
+export function Help(props: { context: KeyContext; theme: Theme; width: number; height: number; offset: number }) {
+  const { theme, context } = props;
+  const lines = BINDINGS.map((b) => {
+    const why = disabledReason(b, context);
+    return (
+      <Text key={b.id} wrap="truncate">
+        {fit(theme.ascii ? b.keys.replace('↓', 'down').replace('↑', 'up') : b.keys, 8)} {b.description}
+        {why ? <Text {...attrs(theme, { dim: true })}> (now: {sanitize(why, 120)})</Text> : null}
+      </Text>
+    );
+  });
+  const rows = Math.max(1, props.height - 3);
+  const start = Math.min(props.offset, Math.max(0, lines.length - rows));
+  return (
+    <Frame title={`Keys (Esc or ? closes${lines.length > rows ? ', j/k scroll' : ''})`} theme={theme} width={props.width} height={props.height}>
+      {fitLines(lines.slice(start), rows, theme, { what: 'keys' })}
+    </Frame>
+  );
+}
+
+export function LineDialog(props: { dialog: Extract<Dialog, { kind: 'filter' | 'command' | 'rejectReason' }>; theme: Theme; width: number; target?: DeploymentView | undefined }) {
   const { dialog: d, theme } = props;
-  const width = Math.min(props.width, 76);
+  const cursor = glyph(theme, 'cursor');
   switch (d.kind) {
-    case 'help':
-      return (
-        <Frame title="Keys (Esc or ? closes)" theme={theme} width={width}>
-          {BINDINGS.map((b) => (
-            <Text key={b.id} wrap="truncate">
-              {b.keys.padEnd(8)} {b.description}
-              {b.decides && props.readonly ? ' (read-only: disabled)' : ''}
-            </Text>
-          ))}
-        </Frame>
-      );
     case 'filter':
       return (
-        <Frame title="Filter (Enter applies, Esc clears)" theme={theme} width={width} height={4}>
-          <Text wrap="truncate">/{sanitize(d.text)}{theme.ascii ? '_' : '▏'}</Text>
+        <Frame title="Filter as you type (Enter keeps it, Esc clears it)" theme={theme} width={props.width} height={4}>
+          <Text wrap="truncate">/{sanitize(d.text)}{cursor}</Text>
         </Frame>
       );
-    case 'confirmApprove':
-      return <Confirm title={`Approve ${sanitize(d.id)}? ${props.subject ?? ''}`} note="High risk: check the risk pane first." yes="Approve" onYes={d.choice !== 'cancel'} theme={theme} width={width} />;
-    case 'confirmAbort':
-      return <Confirm title={`Abort ${sanitize(d.id)} and roll back?`} note="Traffic returns to the current version." yes="Abort" onYes={d.choice !== 'cancel'} theme={theme} width={width} />;
-    case 'rejectReason':
+    case 'command':
       return (
-        <Frame title={`Reject ${sanitize(d.id)}: reason (Enter submits, Esc cancels)`} theme={theme} width={width} height={6}>
+        <Frame title={`Command (Tab completes, Enter runs, Esc closes): ${COMMANDS.map((c) => c.trim()).join(' ')}`} theme={theme} width={props.width} height={4}>
+          <Text wrap="truncate">:{sanitize(d.text)}{cursor}</Text>
+        </Frame>
+      );
+    case 'rejectReason': {
+      const t = props.target;
+      return (
+        <Frame title={`Reject ${sanitize(d.id)}: reason (Enter submits, Esc cancels)`} theme={theme} width={props.width} height={6}>
+          {t ? identity(t, theme) : <Text> </Text>}
           <Text wrap="truncate">
             {'> '}
             {sanitize(d.text)}
-            {theme.ascii ? '_' : '▏'}
+            {cursor}
           </Text>
-          <Text dimColor>{d.text.trim() === '' ? 'a reason is required' : ' '}</Text>
+          <Text {...attrs(theme, { dim: true })}>{d.text.trim() === '' ? 'a reason is required' : ' '}</Text>
         </Frame>
       );
-    default:
-      return null;
+    }
   }
 }

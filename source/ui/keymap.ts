@@ -1,17 +1,22 @@
-// Key bindings as one typed table: it drives the input router, the hint line and the `?` overlay.
-import type { Key } from 'ink';
+// Key bindings as one typed table. Each binding carries its handler and its disabled reason (as lazygit's
+// do), so the input router, the hint line, the `?` overlay and the refusal messages all come from here.
 import type { DeploymentView } from '../engine/deployment-view.js';
+import type { KeyPress } from './input.js';
+import { isChar } from './input.js';
+import { stateLabel } from './theme.js';
+import type { Effect, Pane, Step, UiContext, UiState } from './ui-state.js';
+import { SORTS, seenOf } from './ui-state.js';
 
 export type CommandId =
-  | 'down' | 'up' | 'top' | 'bottom' | 'detail' | 'back' | 'filter' | 'nextPane' | 'sort'
-  | 'approve' | 'reject' | 'pause' | 'step' | 'faster' | 'slower' | 'promote' | 'abort' | 'help' | 'quit';
+  | 'down' | 'up' | 'top' | 'bottom' | 'detail' | 'back' | 'filter' | 'command' | 'nextPane' | 'prevPane' | 'sort'
+  | 'approve' | 'reject' | 'pause' | 'step' | 'faster' | 'slower' | 'promote' | 'abort' | 'copy' | 'help' | 'quit';
 
-export interface KeyContext {
+/** What the bindings see: the UI state and its context, and the pinned selection as the engine has it now. */
+export interface KeyContext extends UiContext {
+  ui: UiState;
   selected: DeploymentView | undefined;
-  readonly: boolean;
-  replay: boolean;
-  replayPaused: boolean;
-  detail: boolean;
+  /** The selection is one of the rows drawn (not hidden by the filter). */
+  selectedVisible: boolean;
 }
 
 export interface Binding {
@@ -19,48 +24,175 @@ export interface Binding {
   /** As shown to people. */
   keys: string;
   description: string;
-  match: (input: string, key: Key) => boolean;
-  /** The hint for this context, or undefined when the command does not apply now. */
-  hint: (c: KeyContext) => string | undefined;
-  /** Decides something: refused in read-only mode. */
+  match: (k: KeyPress) => boolean;
+  /** Why the command cannot run now, or undefined when it can. */
+  disabled?: (c: KeyContext) => string | undefined;
+  /** The short hint for the status line, when it is worth showing in this context. */
+  hint?: (c: KeyContext) => string | undefined;
+  /** Decides something: refused, and hidden, in a read-only console. */
   decides?: boolean;
+  run: (c: KeyContext) => Step;
 }
 
-const awaiting = (c: KeyContext): boolean => c.selected?.state === 'awaiting_approval';
-const inCanary = (c: KeyContext): boolean => c.selected?.state === 'canary' || c.selected?.state === 'paused';
+const step = (ui: UiState, ...effects: Effect[]): Step => ({ ui, effects });
+const say = (c: KeyContext, text: string, error = false): Step => step({ ...c.ui, message: { text, error } });
+const text = (d: DeploymentView): string => stateLabel(d.state, { color: false, ascii: true }, d.outcome).text;
+const inCanary = (d: DeploymentView | undefined): boolean => d?.state === 'canary' || d?.state === 'paused';
+const scrolling = (c: KeyContext): 'audit' | 'timeline' | undefined => (c.ui.pane === 'audit' || c.ui.pane === 'timeline' ? c.ui.pane : undefined);
+
+/** Why nothing can be decided about the selection, if so. */
+function noTarget(c: KeyContext): string | undefined {
+  if (c.readonly) return 'read-only console: nothing can be decided here';
+  if (!c.ui.selectedId || !c.selected) return 'nothing selected: move to a deployment with j/k first';
+  if (!c.selectedVisible) return `${c.selected.id} is hidden by the filter: j/k selects a row shown, Esc clears the filter`;
+  return undefined;
+}
+
+const notAwaiting = (c: KeyContext): string | undefined => {
+  const d = c.selected;
+  return noTarget(c) ?? (d && d.state !== 'awaiting_approval' ? `${d.id} is ${text(d)}, not awaiting approval` : undefined);
+};
+const notCanary = (c: KeyContext): string | undefined => {
+  const d = c.selected;
+  return noTarget(c) ?? (d && !inCanary(d) ? `${d.id} is ${text(d)}, not in canary` : undefined);
+};
+
+/** Moves the selection among the rows drawn; from a hidden selection, to the first row. */
+function move(c: KeyContext, to: number | 'top' | 'bottom'): Step {
+  const pane = scrolling(c);
+  if (pane) {
+    const max = pane === 'audit' ? Math.max(0, c.auditIds.length - 1) : 10_000;
+    const delta = to === 'top' ? max : to === 'bottom' ? -max : -to; // offsets count back from the newest line
+    return step({ ...c.ui, scroll: { ...c.ui.scroll, [pane]: Math.min(max, Math.max(0, c.ui.scroll[pane] + delta)) } });
+  }
+  if (c.rows.length === 0) return step(c.ui);
+  const i = c.rows.findIndex((d) => d.id === c.ui.selectedId);
+  const next = to === 'top' ? 0 : to === 'bottom' ? c.rows.length - 1 : i < 0 ? 0 : Math.min(c.rows.length - 1, Math.max(0, i + to));
+  return step({ ...c.ui, selectedId: c.rows[next]?.id, message: undefined, scroll: { ...c.ui.scroll, timeline: 0 } });
+}
+
+function cyclePane(c: KeyContext, by: number): Step {
+  const panes = c.panes.length > 0 ? c.panes : (['deployments'] as Pane[]);
+  const i = panes.indexOf(c.ui.pane);
+  const next = panes[(((i < 0 ? 0 : i + by) % panes.length) + panes.length) % panes.length] ?? 'deployments';
+  return step({ ...c.ui, pane: next });
+}
 
 export const BINDINGS: readonly Binding[] = [
-  { id: 'down', keys: 'j ↓', description: 'next deployment', match: (i, k) => i === 'j' || k.downArrow, hint: () => undefined },
-  { id: 'up', keys: 'k ↑', description: 'previous deployment', match: (i, k) => i === 'k' || k.upArrow, hint: () => 'j/k move' },
-  { id: 'top', keys: 'g', description: 'first deployment', match: (i) => i === 'g', hint: () => undefined },
-  { id: 'bottom', keys: 'G', description: 'last deployment', match: (i) => i === 'G', hint: () => undefined },
-  { id: 'detail', keys: 'Enter', description: 'open the selected deployment', match: (_i, k) => k.return, hint: (c) => (c.selected && !c.detail ? '⏎ detail' : undefined) },
-  { id: 'back', keys: 'Esc', description: 'back / close', match: (_i, k) => k.escape, hint: (c) => (c.detail ? 'esc back' : undefined) },
-  { id: 'filter', keys: '/', description: 'filter by service, id, state or level', match: (i) => i === '/', hint: () => '/ filter' },
-  { id: 'nextPane', keys: 'Tab', description: 'next pane', match: (_i, k) => k.tab, hint: () => undefined },
-  { id: 'sort', keys: 's', description: 'cycle sort: age, risk, service, state', match: (i) => i === 's', hint: () => 's sort' },
-  { id: 'approve', keys: 'a', description: 'approve the selected gated deployment', match: (i) => i === 'a', hint: (c) => (awaiting(c) ? 'a approve' : undefined), decides: true },
-  { id: 'reject', keys: 'r', description: 'reject it (a reason is required)', match: (i) => i === 'r', hint: (c) => (awaiting(c) ? 'r reject' : undefined), decides: true },
+  { id: 'down', keys: 'j ↓', description: 'next deployment (scrolls the audit or timeline when focused)', match: (k) => isChar(k, 'j') || k.name === 'down', run: (c) => move(c, 1) },
+  { id: 'up', keys: 'k ↑', description: 'previous deployment (or scroll)', match: (k) => isChar(k, 'k') || k.name === 'up', hint: () => 'j/k move', run: (c) => move(c, -1) },
+  { id: 'top', keys: 'g', description: 'first deployment (oldest line when scrolling)', match: (k) => isChar(k, 'g') || k.name === 'home', run: (c) => move(c, 'top') },
+  { id: 'bottom', keys: 'G', description: 'last deployment (newest line when scrolling)', match: (k) => isChar(k, 'G') || k.name === 'end', run: (c) => move(c, 'bottom') },
+  {
+    id: 'detail',
+    keys: 'Enter',
+    description: "open the selected deployment; on an audit line, that line's deployment",
+    match: (k) => k.name === 'return',
+    disabled: (c) => (c.ui.pane === 'audit' ? (c.auditIds.at(-1 - c.ui.scroll.audit) ? undefined : 'this audit line belongs to no deployment') : c.selected ? undefined : 'nothing selected'),
+    hint: (c) => (c.selected && !c.ui.detail ? 'Enter detail' : undefined),
+    run: (c) => {
+      if (c.ui.pane === 'audit') {
+        const id = c.auditIds.at(-1 - c.ui.scroll.audit) ?? undefined;
+        return step({ ...c.ui, selectedId: id, detail: true, pane: 'risk', scroll: { ...c.ui.scroll, timeline: 0 } });
+      }
+      return step({ ...c.ui, detail: true, pane: c.ui.pane === 'deployments' ? 'risk' : c.ui.pane });
+    },
+  },
+  {
+    id: 'back',
+    keys: 'Esc',
+    description: 'back / close; clears a filter',
+    match: (k) => k.name === 'escape',
+    hint: (c) => (c.ui.detail ? 'Esc back' : c.ui.filter ? 'Esc clear filter' : undefined),
+    run: (c) => step(c.ui.detail ? { ...c.ui, detail: false, pane: 'deployments' } : c.ui.filter ? { ...c.ui, filter: '' } : { ...c.ui, message: undefined }),
+  },
+  { id: 'filter', keys: '/', description: 'filter as you type: service, id, version, state or level', match: (k) => isChar(k, '/'), hint: () => '/ filter', run: (c) => step({ ...c.ui, dialog: { kind: 'filter', text: c.ui.filter } }) },
+  { id: 'command', keys: ':', description: 'command: awaiting, canary, failed, service NAME, audit, all, quit (Tab completes)', match: (k) => isChar(k, ':'), hint: () => ': command', run: (c) => step({ ...c.ui, dialog: { kind: 'command', text: '' } }) },
+  { id: 'nextPane', keys: 'Tab', description: 'focus the next pane on screen', match: (k) => k.name === 'tab', hint: () => 'Tab focus', run: (c) => cyclePane(c, 1) },
+  { id: 'prevPane', keys: 'S-Tab', description: 'focus the previous pane', match: (k) => k.name === 'backtab', run: (c) => cyclePane(c, -1) },
+  { id: 'sort', keys: 's', description: 'cycle sort: age, risk, service, state', match: (k) => isChar(k, 's'), hint: () => 's sort', run: (c) => step({ ...c.ui, sort: SORTS[(SORTS.indexOf(c.ui.sort) + 1) % SORTS.length] ?? 'age' }) },
+  {
+    id: 'approve',
+    keys: 'a',
+    description: 'approve the selected gated deployment (always asks, naming it)',
+    match: (k) => isChar(k, 'a'),
+    decides: true,
+    disabled: (c) => notAwaiting(c) ?? (c.selected?.request.requestedBy === c.operator ? `${c.operator} requested ${c.selected.id} and cannot approve it` : undefined),
+    hint: () => 'a approve',
+    run: (c) => {
+      const d = c.selected as DeploymentView;
+      const risky = d.assessment.level === 'HIGH' || d.assessment.level === 'CRITICAL';
+      return step({ ...c.ui, message: undefined, dialog: { kind: 'confirmApprove', id: d.id, seen: seenOf(d), choice: risky ? 'cancel' : 'approve' } });
+    },
+  },
+  {
+    id: 'reject',
+    keys: 'r',
+    description: 'reject it (a reason is required)',
+    match: (k) => isChar(k, 'r'),
+    decides: true,
+    disabled: notAwaiting,
+    hint: () => 'r reject',
+    run: (c) => {
+      const d = c.selected as DeploymentView;
+      return step({ ...c.ui, message: undefined, dialog: { kind: 'rejectReason', id: d.id, seen: seenOf(d), text: '' } });
+    },
+  },
   {
     id: 'pause',
     keys: 'p',
-    description: "pause / resume the selected canary, else the replay",
-    match: (i) => i === 'p',
-    hint: (c) => (inCanary(c) && !c.readonly ? (c.selected?.state === 'paused' ? 'p resume canary' : 'p pause canary') : c.replay ? (c.replayPaused ? 'p play' : 'p pause replay') : undefined),
+    description: 'pause / resume the selected canary; otherwise pause / play the replay',
+    match: (k) => isChar(k, 'p'),
+    disabled: (c) => (inCanary(c.selected) && c.selectedVisible ? noTarget(c) : c.replay ? undefined : 'select a deployment in canary to pause it'),
+    hint: (c) => (inCanary(c.selected) && c.selectedVisible ? (c.selected?.state === 'paused' ? 'p resume canary' : 'p pause canary') : c.replayPaused ? 'p play' : 'p pause replay'),
+    run: (c) => {
+      const d = c.selected;
+      if (d && inCanary(d) && c.selectedVisible) return step({ ...c.ui, message: undefined }, { kind: 'decide', action: d.state === 'paused' ? 'resume' : 'pause', id: d.id });
+      return step(c.ui, { kind: 'replay', op: 'toggle' });
+    },
   },
-  { id: 'step', keys: 'space', description: 'replay: step to the next event', match: (i) => i === ' ', hint: (c) => (c.replay && c.replayPaused ? 'space step' : undefined) },
-  { id: 'faster', keys: '+', description: 'replay faster', match: (i) => i === '+' || i === '=', hint: (c) => (c.replay ? '+/- speed' : undefined) },
-  { id: 'slower', keys: '-', description: 'replay slower', match: (i) => i === '-', hint: () => undefined },
-  { id: 'promote', keys: 'P', description: 'promote the selected canary to its next stage', match: (i) => i === 'P', hint: (c) => (inCanary(c) ? 'P promote' : undefined), decides: true },
-  { id: 'abort', keys: 'A', description: 'abort and roll back the selected canary (asks first)', match: (i) => i === 'A', hint: (c) => (inCanary(c) ? 'A abort' : undefined), decides: true },
-  { id: 'help', keys: '?', description: 'this help', match: (i) => i === '?', hint: () => '? help' },
-  { id: 'quit', keys: 'q', description: 'quit', match: (i) => i === 'q', hint: () => 'q quit' },
+  { id: 'step', keys: 'space', description: 'paused replay: step to the next event', match: (k) => isChar(k, ' '), disabled: (c) => (c.replay ? (c.replayPaused ? undefined : 'the replay is playing: p pauses it first') : 'no replay in live mode'), hint: () => 'space step', run: (c) => step(c.ui, { kind: 'replay', op: 'step' }) },
+  { id: 'faster', keys: '+', description: 'replay faster', match: (k) => isChar(k, '+') || isChar(k, '='), disabled: (c) => (c.replay ? undefined : 'no replay in live mode'), hint: () => '+/- speed', run: (c) => step(c.ui, { kind: 'replay', op: 'faster' }) },
+  { id: 'slower', keys: '-', description: 'replay slower', match: (k) => isChar(k, '-'), disabled: (c) => (c.replay ? undefined : 'no replay in live mode'), run: (c) => step(c.ui, { kind: 'replay', op: 'slower' }) },
+  {
+    id: 'promote',
+    keys: 'P',
+    description: 'promote the selected canary to its next stage',
+    match: (k) => isChar(k, 'P'),
+    decides: true,
+    disabled: notCanary,
+    hint: () => 'P promote',
+    run: (c) => step({ ...c.ui, message: undefined }, { kind: 'decide', action: 'promote', id: (c.selected as DeploymentView).id }),
+  },
+  {
+    id: 'abort',
+    keys: 'A',
+    description: 'abort and roll back the selected canary (asks first, Cancel by default)',
+    match: (k) => isChar(k, 'A'),
+    decides: true,
+    disabled: notCanary,
+    hint: () => 'A abort',
+    run: (c) => {
+      const d = c.selected as DeploymentView;
+      return step({ ...c.ui, message: undefined, dialog: { kind: 'confirmAbort', id: d.id, seen: seenOf(d), choice: 'cancel' } });
+    },
+  },
+  { id: 'copy', keys: 'y', description: "copy the selected deployment's id (OSC 52 clipboard)", match: (k) => isChar(k, 'y'), disabled: (c) => (c.selected ? undefined : 'nothing selected'), hint: () => 'y copy id', run: (c) => step(say(c, `copied ${c.selected?.id ?? ''} to the clipboard (OSC 52)`).ui, { kind: 'copy', text: c.selected?.id ?? '' }) },
+  { id: 'help', keys: '?', description: 'this help', match: (k) => isChar(k, '?'), hint: () => '? help', run: (c) => step({ ...c.ui, dialog: { kind: 'help', offset: 0 } }) },
+  { id: 'quit', keys: 'q', description: 'quit', match: (k) => isChar(k, 'q'), hint: () => 'q quit', run: (c) => step(c.ui, { kind: 'quit' }) },
 ];
 
-export function commandFor(input: string, key: Key): Binding | undefined {
-  return BINDINGS.find((b) => b.match(input, key));
+export function bindingFor(k: KeyPress): Binding | undefined {
+  return BINDINGS.find((b) => b.match(k));
 }
 
+/** Why a binding cannot run now (read-only first), or undefined. */
+export function disabledReason(b: Binding, c: KeyContext): string | undefined {
+  if (b.decides && c.readonly) return 'read-only console: nothing can be decided here';
+  return b.disabled?.(c);
+}
+
+/** The hint line: the bindings that can run now and are worth a hint. */
 export function hints(c: KeyContext): string[] {
-  return BINDINGS.filter((b) => !(b.decides && c.readonly)).flatMap((b) => b.hint(c) ?? []);
+  return BINDINGS.filter((b) => !(b.decides && c.readonly) && disabledReason(b, c) === undefined).flatMap((b) => b.hint?.(c) ?? []);
 }

@@ -1,46 +1,112 @@
-import { Box, Text } from 'ink';
+// The header of meters (mode, engine, what needs a human, canaries failing, audit head) and the bottom line
+// (the last message, then the keys that apply now).
+import { Text } from 'ink';
 import type { DeploymentView } from '../engine/deployment-view.js';
 import { sanitize } from '../domain/sanitize.js';
+import type { Liveness, PendingDecision } from './console-model.js';
+import { age, countdown } from './deployment-list.js';
 import type { Theme } from './theme.js';
+import { attrs, glyph, NEEDS_HUMAN } from './theme.js';
 
-export function StatusBar(props: {
-  mode: 'live' | 'replay';
-  speed: number;
-  paused: boolean;
+export interface Meters {
+  awaiting: number;
+  oldestAwaitingMs: number | undefined;
+  needsHuman: number;
+  failing: number;
+  inCanary: number;
+}
+
+const FAILING_VERDICTS = new Set(['Fail', 'Error', 'Inconclusive']);
+
+export function meters(ds: readonly DeploymentView[]): Meters {
+  let awaiting = 0;
+  let oldest: number | undefined;
+  let needsHuman = 0;
+  let failing = 0;
+  let inCanary = 0;
+  for (const d of ds) {
+    if (d.outcome !== null && d.state !== 'rollback_failed') continue; // finished: nothing to watch
+    if (NEEDS_HUMAN.has(d.state)) needsHuman += 1;
+    if (d.state === 'awaiting_approval') {
+      awaiting += 1;
+      oldest = Math.min(oldest ?? d.updatedAtMs, d.updatedAtMs);
+    }
+    if (d.state === 'canary' || d.state === 'paused') inCanary += 1;
+    if (d.state === 'rolling_back' || d.state === 'rollback_failed' || ((d.state === 'canary' || d.state === 'paused') && FAILING_VERDICTS.has(d.stages.at(-1)?.verdict ?? ''))) failing += 1;
+  }
+  return { awaiting, oldestAwaitingMs: oldest, needsHuman, failing, inCanary };
+}
+
+export function Header(props: {
+  mode: string;
   autonomy: string;
   readonly: boolean;
   operator: string;
   now: number;
-  deployments: readonly DeploymentView[];
-  filter: string;
+  meters: Meters;
+  liveness: Liveness | undefined;
+  pending: readonly PendingDecision[];
+  auditHead: number | undefined;
   progress: string;
   quarantined: number;
-  message: { text: string; error: boolean } | undefined;
-  hints: string[];
+  filter: string;
   theme: Theme;
 }) {
-  const { theme } = props;
-  const count = (pred: (d: DeploymentView) => boolean): number => props.deployments.filter(pred).length;
-  const waiting = count((d) => d.state === 'awaiting_approval');
-  const inCanary = count((d) => d.state === 'canary' || d.state === 'paused');
-  const ok = count((d) => d.outcome === 'succeeded');
-  const bad = count((d) => d.outcome === 'rolled_back' || d.outcome === 'failed');
-  const stopped = count((d) => d.outcome === 'blocked' || d.outcome === 'rejected' || d.outcome === 'expired');
-  const mode = props.mode === 'live' ? 'LIVE' : props.paused ? `REPLAY ${theme.ascii ? '||' : '⏸'} paused` : `REPLAY ×${props.speed}`;
-  const color = (c: string) => (theme.color ? { color: c } : {});
+  const { theme, meters: m } = props;
+  const dot = ` ${glyph(theme, 'dot')} `;
+  const live = props.liveness;
+  const engine = live
+    ? live.state === 'alive'
+      ? <Text {...attrs(theme, { color: 'green' })}>engine {theme.ascii ? 'ok' : '●'} alive {live.ageMs === undefined ? '' : `${(live.ageMs / 1000).toFixed(1)}s`}</Text>
+      : <Text {...attrs(theme, { color: 'red', bold: true })}>engine {live.state === 'stale' ? `STALE ${age(live.ageMs ?? 0)}` : 'GONE'} {glyph(theme, 'warn')}</Text>
+    : null;
+  const p = props.pending[0];
+  // Most urgent first: at 80 columns the end of this line is cut.
   return (
-    <Box flexDirection="column">
-      <Text wrap="truncate">
-        <Text inverse bold> {mode} </Text> {props.autonomy}
-        {props.readonly ? <Text inverse {...color('yellow')}> READ-ONLY </Text> : null}
-        {props.quarantined > 0 ? <Text {...color('yellow')}> {theme.ascii ? '!' : '⚠'} {props.quarantined} quarantined (genops-tui quarantine list)</Text> : null} {new Date(props.now).toISOString().slice(0, 16).replace('T', ' ')}Z {props.progress}{' '}
-        <Text {...color('yellow')}>{waiting} awaiting</Text> · <Text {...color('cyan')}>{inCanary} canary</Text> · <Text {...color('green')}>{ok} ok</Text> · <Text {...color('red')}>{bad} rolled back</Text> · {stopped} stopped
-        {props.filter ? ` · filter "${sanitize(props.filter, 20)}"` : ''} · as {sanitize(props.operator, 20)}
+    <Text wrap="truncate">
+      <Text {...attrs(theme, { inverse: true, bold: true })}>{theme.color ? ` ${props.mode} ` : `[${props.mode}]`}</Text>
+      {props.readonly ? <Text {...attrs(theme, { inverse: true, color: 'yellow' })}>{theme.color ? ' READ-ONLY ' : ' [READ-ONLY]'}</Text> : null}
+      {engine ? <>{dot}{engine}</> : null}
+      {dot}
+      <Text {...attrs(theme, { color: m.awaiting ? 'yellow' : undefined, bold: m.awaiting > 0 })}>
+        {m.awaiting} awaiting{m.oldestAwaitingMs !== undefined ? ` (oldest ${age(props.now - m.oldestAwaitingMs)})` : ''}
       </Text>
-      <Text wrap="truncate">
-        {props.message ? <Text {...color(props.message.error ? 'red' : 'green')}>{sanitize(props.message.text, 200)} · </Text> : null}
-        <Text dimColor>{props.hints.join('  ')}</Text>
-      </Text>
-    </Box>
+      {dot}
+      <Text {...attrs(theme, { color: m.failing ? 'red' : undefined, bold: m.failing > 0 })}>{m.failing} failing</Text>
+      {p ? (
+        <>
+          {dot}
+          <Text {...attrs(theme, { color: 'yellow' })}>
+            {props.pending.length} pending: {p.action} {sanitize(p.id, 24)} {p.queued ? 'queued' : 'sent'} {age(Date.now() - p.sentAt)} ago
+            {p.deadline !== undefined ? `, refused if not applied by ${new Date(p.deadline).toISOString().slice(11, 19)}Z (${countdown(p.deadline - Date.now())})` : ''}
+          </Text>
+        </>
+      ) : null}
+      {dot}
+      <Text {...attrs(theme, { color: 'cyan' })}>{m.inCanary} canary</Text>
+      {props.progress ? `${dot}${props.progress}` : ''}
+      {props.auditHead !== undefined ? `${dot}audit #${props.auditHead}` : ''}
+      {dot}
+      {new Date(props.now).toISOString().slice(0, 16).replace('T', ' ')}Z {props.autonomy}
+      {props.quarantined > 0 ? <Text {...attrs(theme, { color: 'yellow' })}>{dot}{glyph(theme, 'warn')} {props.quarantined} quarantined (genops-tui quarantine list)</Text> : null}
+      {props.filter ? `${dot}filter "${sanitize(props.filter, 20)}"` : ''}
+      {dot}as {sanitize(props.operator, 20)}
+    </Text>
+  );
+}
+
+export function HintLine(props: { message: { text: string; error: boolean } | undefined; hints: readonly string[]; theme: Theme }) {
+  const { theme } = props;
+  return (
+    <Text wrap="truncate">
+      {props.message ? (
+        <Text {...attrs(theme, { color: props.message.error ? 'red' : 'green' })}>
+          {props.message.error && !theme.color ? '! ' : ''}
+          {sanitize(props.message.text, 300)}
+          {` ${glyph(theme, 'dot')} `}
+        </Text>
+      ) : null}
+      <Text {...attrs(theme, { dim: true })}>{props.hints.join('  ')}</Text>
+    </Text>
   );
 }

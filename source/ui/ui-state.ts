@@ -1,25 +1,80 @@
 // The console's own state (selection, filter, dialogs), kept apart from the engine's data.
+import type { DeploymentView } from '../engine/deployment-view.js';
+
 export type SortKey = 'age' | 'risk' | 'service' | 'state';
 export const SORTS: readonly SortKey[] = ['age', 'risk', 'service', 'state'];
-export type Pane = 'deployments' | 'risk' | 'canary' | 'similar' | 'audit';
-export const PANES: readonly Pane[] = ['deployments', 'risk', 'canary', 'similar', 'audit'];
+export type Pane = 'deployments' | 'risk' | 'canary' | 'similar' | 'timeline' | 'audit';
+
+/** What a decision dialog was opened on: if any of it changes before Enter, the decision is refused. */
+export interface Seen {
+  state: string;
+  stage: number;
+  outcome: string | null;
+}
+
+export const seenOf = (d: DeploymentView): Seen => ({ state: d.state, stage: d.stage, outcome: d.outcome });
+export const sameSeen = (a: Seen, b: Seen): boolean => a.state === b.state && a.stage === b.stage && a.outcome === b.outcome;
 
 export type Dialog =
   | { kind: 'none' }
-  | { kind: 'help' }
+  | { kind: 'help'; offset: number }
   | { kind: 'filter'; text: string }
-  | { kind: 'confirmApprove'; id: string; choice: 'cancel' | 'approve' }
-  | { kind: 'confirmAbort'; id: string; choice: 'cancel' | 'abort' }
-  | { kind: 'rejectReason'; id: string; text: string };
+  | { kind: 'command'; text: string }
+  | { kind: 'confirmApprove'; id: string; seen: Seen; choice: 'cancel' | 'approve' }
+  | { kind: 'confirmAbort'; id: string; seen: Seen; choice: 'cancel' | 'abort' }
+  | { kind: 'rejectReason'; id: string; seen: Seen; text: string };
+
+/** Dialogs that hold a decision: while one is open the replay holds still. */
+export const DECIDING: ReadonlySet<Dialog['kind']> = new Set(['confirmApprove', 'confirmAbort', 'rejectReason', 'help']);
 
 export interface UiState {
+  /** Pinned to a deployment id: arrivals, sorts and filters never move it; only the operator does. */
   selectedId: string | undefined;
   filter: string;
   sort: SortKey;
   pane: Pane;
   detail: boolean;
   dialog: Dialog;
+  /** Scroll offsets (lines from the newest) of the scrollable panes. */
+  scroll: { audit: number; timeline: number };
   message: { text: string; error: boolean } | undefined;
 }
 
-export const INITIAL_UI: UiState = { selectedId: undefined, filter: '', sort: 'age', pane: 'deployments', detail: false, dialog: { kind: 'none' }, message: undefined };
+export const INITIAL_UI: UiState = {
+  selectedId: undefined,
+  filter: '',
+  sort: 'age',
+  pane: 'deployments',
+  detail: false,
+  dialog: { kind: 'none' },
+  scroll: { audit: 0, timeline: 0 },
+  message: undefined,
+};
+
+export type Decision = 'approve' | 'reject' | 'pause' | 'resume' | 'promote' | 'abort';
+
+/** What a key asks of the world outside the UI state: the App carries these out. */
+export type Effect =
+  | { kind: 'decide'; action: Decision; id: string; reason?: string }
+  | { kind: 'replay'; op: 'toggle' | 'step' | 'faster' | 'slower' }
+  | { kind: 'copy'; text: string }
+  | { kind: 'quit' };
+
+export interface Step {
+  ui: UiState;
+  effects: Effect[];
+}
+
+/** What the reducer may read: the rows as drawn, the engine's current views, who is at the keyboard. */
+export interface UiContext {
+  rows: readonly DeploymentView[];
+  get(id: string): DeploymentView | undefined;
+  operator: string;
+  readonly: boolean;
+  replay: boolean;
+  replayPaused: boolean;
+  /** Panes on screen, in Tab order. */
+  panes: readonly Pane[];
+  /** Deployment ids of the audit lines, oldest first (Enter on an audit line opens its deployment). */
+  auditIds: readonly (string | null)[];
+}

@@ -11,7 +11,7 @@ import { Submissions } from '../../source/store/submissions.js';
 import { App } from '../../source/ui/app.js';
 import { ConsoleModel } from '../../source/ui/console-model.js';
 import { config, request, service } from '../helpers/builders.js';
-import { press } from '../helpers/console-harness.js';
+import { KEYS, press } from '../helpers/console-harness.js';
 import { harness, T0 } from '../helpers/engine-harness.js';
 import { tempDir } from '../helpers/temp-db.js';
 
@@ -34,11 +34,16 @@ describe('attached console', () => {
     expect(lastFrame()).toContain('attached to engine-host (pid 4242)');
     expect(lastFrame()).toContain('awaiting appr');
     await press(stdin, 'a');
-    expect(lastFrame()).toContain('sent to the engine; waiting for its answer');
+    expect(lastFrame()).toContain('Approve req-1?');
+    if (lastFrame()?.includes('[ Cancel ]')) await press(stdin, KEYS.right);
+    await press(stdin, KEYS.enter);
+    expect(lastFrame()).toContain('sent approve of req-1 (svc 1.0.0) to the engine; waiting for its answer');
+    expect(lastFrame()).toContain('1 pending: approve req-1 sent');
     runner.step(); // the engine's next pass applies it
     runner.stop(false);
     await new Promise((resolve) => setTimeout(resolve, 120));
-    expect(lastFrame()).toContain('approved req-1 as dave');
+    expect(lastFrame()).toContain('approved req-1 (svc 1.0.0) as dave');
+    expect(lastFrame()).not.toContain('pending:');
     expect(lastFrame()).toContain('canary');
     expect(h.engine.get('req-1')?.decidedBy).toBe('dave');
     db.close();

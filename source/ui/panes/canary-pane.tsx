@@ -2,60 +2,77 @@ import { Text } from 'ink';
 import type { DeploymentView } from '../../engine/deployment-view.js';
 import { sanitize } from '../../domain/sanitize.js';
 import type { Theme } from '../theme.js';
-import { sparkline, stateLabel } from '../theme.js';
-import { fit } from '../deployment-list.js';
-import { Pane } from './pane.js';
+import { attrs, glyph, sparkline, stateLabel } from '../theme.js';
+import { fit, wrap } from '../text.js';
+import { stageOf } from './deployments-pane.js';
+import { contentRows, fitLines, Pane } from './pane.js';
 
 const VERDICT_COLOR: Record<string, string> = { Pass: 'green', Fail: 'red', Error: 'red', Inconclusive: 'yellow', NoData: 'yellow' };
 
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/** Who stopped a rolled-back canary: the operator who aborted it, otherwise the system's analysis. */
+function stoppedBy(d: DeploymentView): string {
+  if (d.state !== 'rolled_back' && d.state !== 'rolling_back' && d.state !== 'rollback_failed') return d.decidedBy ? ` by ${sanitize(d.decidedBy, 30)}` : '';
+  return /abort/i.test(d.reason) && d.decidedBy ? ` by ${sanitize(d.decidedBy, 30)}` : ' by the system';
+}
+
 export function CanaryPane(props: { deployment: DeploymentView | undefined; height: number; width: number; focused: boolean; theme: Theme; slo: { errorRate: number; p99Ms: number } }) {
   const { deployment: d, theme } = props;
-  if (!d) return <Pane title="Canary" focused={props.focused} height={props.height} width={props.width} theme={theme}><Text dimColor>  select a deployment</Text></Pane>;
+  if (!d) return <Pane title="Canary" focused={props.focused} height={props.height} width={props.width} theme={theme}><Text {...attrs(theme, { dim: true })}>  select a deployment</Text></Pane>;
   const s = stateLabel(d.state, theme, d.outcome);
+  const dot = glyph(theme, 'dot');
   const verdictAt = new Map(d.stages.map((r) => [r.stage, r]));
   const running = d.state === 'canary' || d.state === 'paused' || d.state === 'rolling_back';
+  const stopped = d.state === 'rolled_back' || d.state === 'rollback_failed';
   const errors = d.samples.flatMap((x) => (x.errorRate === undefined ? [] : [x.errorRate]));
   const p99 = d.samples.flatMap((x) => (x.p99Ms === undefined ? [] : [x.p99Ms]));
   const gaps = d.samples.filter((x) => x.providerError !== undefined || (x.errorRate === undefined && x.p99Ms === undefined)).length;
   const executed = d.stages.length > 0 || running || d.state === 'promoted';
+  const reached = d.plan[d.stage];
+  const lines = [
+    <Text key="plan" wrap="truncate">
+      {'  '}
+      {executed
+        ? d.plan.map((p, i) => {
+            const v = verdictAt.get(i);
+            const current = (running || stopped) && i === d.stage && !v;
+            const mark = v ? (v.verdict === 'Pass' ? glyph(theme, 'ok') : v.verdict === 'Inconclusive' ? '?' : glyph(theme, 'bad')) : current ? (theme.ascii ? '>' : '▶') : glyph(theme, 'dot');
+            const color = v ? VERDICT_COLOR[v.verdict] : current ? 'cyan' : 'gray';
+            return (
+              <Text key={i} {...attrs(theme, { color, bold: current })}>
+                {`${mark}${p}%`}
+                {i < d.plan.length - 1 ? ` ${glyph(theme, 'arrow')} ` : ''}
+              </Text>
+            );
+          })
+        : <Text {...attrs(theme, { dim: true })}>no traffic: {d.assessment.decision.action === 'blocked' ? 'blocked by policy' : 'not started'}</Text>}
+    </Text>,
+    <Text key="state" wrap="truncate">
+      {'  '}
+      <Text {...attrs(theme, { color: s.color })}>{s.symbol} {s.text}</Text>
+      {stoppedBy(d)}
+      {stopped && executed && reached !== undefined ? ` at ${reached}% traffic (stage ${stageOf(d)})` : ''}
+    </Text>,
+    // The reason in full, wrapped: it names metric, value, threshold and stage.
+    ...(d.reason ? wrap(sanitize(d.reason), Math.max(10, props.width - 8)).map((l, i) => <Text key={`reason-${i}`} wrap="truncate">{'    '}{l}</Text>) : []),
+    ...(running
+      ? [
+          <Text key="err" wrap="truncate">  {fit('error rate', 11)}{sparkline(errors, props.slo.errorRate, theme)} {errors.length ? `${((errors.at(-1) ?? 0) * 100).toFixed(2)}% (${glyph(theme, 'le')} ${(props.slo.errorRate * 100).toFixed(1)}%)` : 'no data'}</Text>,
+          <Text key="p99" wrap="truncate">  {fit('p99', 11)}{sparkline(p99, props.slo.p99Ms, theme)} {p99.length ? `${Math.round(p99.at(-1) ?? 0)}ms (${glyph(theme, 'le')} ${props.slo.p99Ms}ms)` : 'no data'}</Text>,
+          <Text key="samples" {...attrs(theme, { dim: true })} wrap="truncate">  {plural(d.samples.length, 'sample')} this stage{gaps ? `, ${plural(gaps, 'gap or provider error', 'gaps or provider errors')}` : ''}</Text>,
+        ]
+      : []),
+    ...d.stages.slice(-3).map((r) => (
+      <Text key={`${r.stage}-${r.verdict}-${r.reason}`} wrap="truncate" {...attrs(theme, { dim: true })}>
+        {'  '}
+        {r.percent}%: {r.verdict} {dot} {sanitize(r.reason, 100)}
+      </Text>
+    )),
+  ];
   return (
-    <Pane title={`Canary · ${sanitize(d.id)}`} focused={props.focused} height={props.height} width={props.width} theme={theme}>
-      <Text wrap="truncate">
-        {'  '}
-        {executed
-          ? d.plan.map((p, i) => {
-              const v = verdictAt.get(i);
-              const current = running && i === d.stage && !v;
-              const mark = v ? (v.verdict === 'Pass' ? (theme.ascii ? '+' : '✔') : v.verdict === 'Inconclusive' ? '?' : (theme.ascii ? 'x' : '✗')) : current ? (theme.ascii ? '>' : '▶') : theme.ascii ? '.' : '·';
-              const color = v ? VERDICT_COLOR[v.verdict] : current ? 'cyan' : 'gray';
-              return (
-                <Text key={i} {...(theme.color && color ? { color } : {})} bold={current}>
-                  {`${mark}${p}%`}
-                  {i < d.plan.length - 1 ? (theme.ascii ? ' - ' : ' → ') : ''}
-                </Text>
-              );
-            })
-          : <Text dimColor>no traffic: {d.assessment.decision.action === 'blocked' ? 'blocked by policy' : 'not started'}</Text>}
-      </Text>
-      <Text wrap="truncate">
-        {'  '}
-        <Text {...(theme.color ? { color: s.color } : {})}>{s.symbol} {s.text}</Text>
-        {d.decidedBy ? ` · by ${sanitize(d.decidedBy, 30)}` : ''}
-        {d.reason ? ` · ${sanitize(d.reason, 120)}` : ''}
-      </Text>
-      {running ? (
-        <>
-          <Text wrap="truncate">  {fit('error rate', 11)}{sparkline(errors, props.slo.errorRate, theme)} {errors.length ? `${((errors.at(-1) ?? 0) * 100).toFixed(2)}% (≤ ${(props.slo.errorRate * 100).toFixed(1)}%)` : 'no data'}</Text>
-          <Text wrap="truncate">  {fit('p99', 11)}{sparkline(p99, props.slo.p99Ms, theme)} {p99.length ? `${Math.round(p99.at(-1) ?? 0)}ms (≤ ${props.slo.p99Ms}ms)` : 'no data'}</Text>
-          <Text dimColor wrap="truncate">  {d.samples.length} samples this stage{gaps ? `, ${gaps} gaps or provider errors` : ''}</Text>
-        </>
-      ) : null}
-      {d.stages.slice(-3).map((r) => (
-        <Text key={`${r.stage}-${r.verdict}-${r.reason}`} wrap="truncate" dimColor>
-          {'  '}
-          {r.percent}%: {r.verdict} · {sanitize(r.reason, 100)}
-        </Text>
-      ))}
+    <Pane title={`Canary ${dot} ${sanitize(d.id)}${executed ? ` ${dot} stage ${stageOf(d)}` : ''}`} focused={props.focused} height={props.height} width={props.width} theme={theme}>
+      {fitLines(lines, contentRows(props.height), theme)}
     </Pane>
   );
 }

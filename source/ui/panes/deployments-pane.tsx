@@ -1,10 +1,51 @@
+// The deployments table: one column declaration gives the header and every row, cut by display cells.
 import { Text } from 'ink';
 import type { DeploymentView } from '../../engine/deployment-view.js';
 import { sanitize } from '../../domain/sanitize.js';
 import type { Theme } from '../theme.js';
-import { LEVEL_COLOR, stateLabel } from '../theme.js';
-import { age, fit, windowAround } from '../deployment-list.js';
+import { attrs, glyph, LEVEL_COLOR, stateLabel } from '../theme.js';
+import { age, windowAround } from '../deployment-list.js';
+import { cells, fit, fitTail } from '../text.js';
 import { Pane } from './pane.js';
+
+interface Column {
+  name: string;
+  width: number;
+  /** Ids are cut in front so the distinguishing suffix stays. */
+  tail?: boolean;
+  cell: (d: DeploymentView) => string;
+  color?: (d: DeploymentView) => string | undefined;
+}
+
+/** "stage 3/7" of a deployment that has started its canary. */
+export function stageOf(d: DeploymentView): string {
+  return `${Math.min(d.stage + 1, d.plan.length)}/${d.plan.length}`;
+}
+
+function stateCell(d: DeploymentView, theme: Theme): string {
+  const s = stateLabel(d.state, theme, d.outcome);
+  const running = d.state === 'canary' || d.state === 'paused' || d.state === 'rolling_back';
+  return `${s.symbol} ${s.text}${running ? ` ${d.plan[d.stage] ?? ''}% ${stageOf(d)}` : ''}`;
+}
+
+function columns(rows: readonly DeploymentView[], inner: number, now: number, theme: Theme): Column[] {
+  const idWidth = Math.min(18, Math.max(4, ...rows.map((d) => cells(sanitize(d.id)))));
+  const showVersion = inner >= 88;
+  const showTier = inner >= 72;
+  const stateWidth = inner >= 80 ? 24 : 19;
+  const fixed = 2 + idWidth + 1 + 12 + stateWidth + 1 + 4 + (showVersion ? 10 : 0) + (showTier ? 9 : 0);
+  const serviceWidth = Math.max(8, Math.min(24, inner - fixed - 1));
+  const all: Array<Column | false> = [
+    { name: 'id', width: idWidth, tail: true, cell: (d) => sanitize(d.id) },
+    { name: 'service', width: serviceWidth, cell: (d) => sanitize(d.request.serviceId) },
+    showVersion && { name: 'version', width: 9, cell: (d) => sanitize(d.request.version) },
+    showTier && { name: 'tier', width: 8, cell: (d) => d.tier },
+    { name: 'risk', width: 11, cell: (d) => `${d.assessment.level} ${d.assessment.score.toFixed(2)}`, color: (d) => LEVEL_COLOR[d.assessment.level] },
+    { name: 'state', width: stateWidth, cell: (d) => stateCell(d, theme), color: (d) => stateLabel(d.state, theme).color },
+    { name: 'age', width: 4, cell: (d) => age(now - d.requestedAtMs) },
+  ];
+  return all.filter((c): c is Column => c !== false);
+}
 
 export function DeploymentsPane(props: {
   rows: DeploymentView[];
@@ -20,34 +61,33 @@ export function DeploymentsPane(props: {
 }) {
   const { rows, theme } = props;
   const visibleRows = Math.max(1, props.height - 4);
-  const selected = Math.max(0, rows.findIndex((d) => d.id === props.selectedId));
-  const { start, end } = windowAround(rows.length, selected, visibleRows);
-  // Columns that fit: version and tier go first when the pane is narrow.
-  const inner = props.width - 4;
-  const showVersion = inner >= 88;
-  const showTier = inner >= 72;
-  const fixed = 2 + 12 + 12 + 17 + 4 + (showVersion ? 10 : 0) + (showTier ? 9 : 0);
-  const serviceWidth = Math.max(8, Math.min(24, inner - fixed - 1));
-  const title = `Deployments ${rows.length}${rows.length !== props.total ? ` of ${props.total}` : ''} · sort ${props.sort}${props.filter ? ` · filter "${sanitize(props.filter, 20)}"` : ''}`;
+  const index = rows.findIndex((d) => d.id === props.selectedId);
+  const { start, end } = windowAround(rows.length, Math.max(0, index), visibleRows);
+  const shown = rows.slice(start, end);
+  const cols = columns(shown, props.width - 4, props.now, theme);
+  const ell = glyph(theme, 'ellipsis');
+  const cut = (c: Column, text: string): string => (c.tail ? fitTail(text, c.width, ell) : fit(text, c.width, ell));
+  const dot = glyph(theme, 'dot');
+  const hidden = props.selectedId !== undefined && index < 0 ? ` ${dot} selected ${sanitize(props.selectedId, 30)} is hidden by the filter` : '';
+  const title = `Deployments ${rows.length}${rows.length !== props.total ? ` of ${props.total}` : ''} ${dot} sort ${props.sort}${props.filter ? ` ${dot} filter "${sanitize(props.filter, 20)}"` : ''}${hidden}`;
   return (
     <Pane title={title} focused={props.focused} height={props.height} width={props.width} theme={theme}>
-      <Text dimColor wrap="truncate">
+      <Text {...attrs(theme, { dim: true })} wrap="truncate">
         {'  '}
-        {fit('id', 11)} {fit('service', serviceWidth)} {showVersion ? `${fit('version', 9)} ` : ''}{showTier ? `${fit('tier', 8)} ` : ''}{fit('risk', 11)} {fit('state', 16)} age
+        {cols.map((c) => cut(c, c.name)).join(' ')}
       </Text>
-      {rows.length === 0 ? <Text dimColor>  nothing to show{props.filter ? ' (Esc clears the filter)' : ' yet'}</Text> : null}
-      {rows.slice(start, end).map((d) => {
-        const s = stateLabel(d.state, theme, d.outcome);
+      {rows.length === 0 ? <Text {...attrs(theme, { dim: true })}>  nothing to show{props.filter ? ' (Esc clears the filter)' : ' yet'}</Text> : null}
+      {shown.map((d) => {
         const isSel = d.id === props.selectedId;
-        const level = d.assessment.level;
         return (
-          <Text key={d.id} inverse={isSel} wrap="truncate">
-            {isSel ? (theme.ascii ? '> ' : '› ') : '  '}
-            {fit(sanitize(d.id), 11)} {fit(sanitize(d.request.serviceId), serviceWidth)} {showVersion ? `${fit(sanitize(d.request.version), 9)} ` : ''}
-            {showTier ? `${fit(d.tier, 8)} ` : ''}
-            <Text {...(theme.color ? { color: LEVEL_COLOR[level] } : {})}>{fit(`${level} ${d.assessment.score.toFixed(2)}`, 11)}</Text>{' '}
-            <Text {...(theme.color ? { color: s.color } : {})}>{fit(`${s.symbol} ${s.text}${d.state === 'canary' ? ` ${d.plan[d.stage] ?? ''}%` : ''}`, 16)}</Text>{' '}
-            {age(props.now - d.requestedAtMs)}
+          <Text key={d.id} {...attrs(theme, { inverse: isSel })} wrap="truncate">
+            {isSel ? `${glyph(theme, 'pointer')} ` : '  '}
+            {cols.map((c, i) => (
+              <Text key={c.name} {...attrs(theme, { color: c.color?.(d) })}>
+                {cut(c, c.cell(d))}
+                {i < cols.length - 1 ? ' ' : ''}
+              </Text>
+            ))}
           </Text>
         );
       })}

@@ -1,7 +1,9 @@
-// A bordered pane with a title; the focused one is highlighted.
+// A bordered pane with a title; the focused one is marked by a symbol as well as colour. `Lines` fills it
+// with one-row lines and, when they do not all fit, says how many were cut instead of dropping them silently.
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
 import type { Theme } from '../theme.js';
+import { attrs, glyph } from '../theme.js';
 
 export function Pane(props: { title: string; focused?: boolean; width?: number | string; height?: number; theme: Theme; children: ReactNode; grow?: boolean }) {
   const { theme } = props;
@@ -13,13 +15,43 @@ export function Pane(props: { title: string; focused?: boolean; width?: number |
       {...(props.width !== undefined ? { width: props.width } : {})}
       {...(props.height !== undefined ? { height: props.height } : {})}
       {...(props.grow ? { flexGrow: 1 } : {})}
+      flexShrink={0}
       overflow="hidden"
     >
-      <Text bold wrap="truncate">
-        {props.focused ? (theme.ascii ? '> ' : '▸ ') : '  '}
+      <Text {...attrs(theme, { bold: true })} wrap="truncate">
+        {props.focused ? `${glyph(theme, 'focus')} ` : '  '}
         {props.title}
       </Text>
       {props.children}
     </Box>
   );
+}
+
+/** Rows available for content in a pane of `height` (border and title take three). */
+export const contentRows = (height: number): number => Math.max(0, height - 3);
+
+/**
+ * The lines that fit in `rows`, from `offset` lines back from the end when `fromEnd`; a line saying what is
+ * cut replaces the last (or first) one when they do not all fit.
+ */
+export function fitLines(lines: readonly ReactNode[], rows: number, theme: Theme, opts: { fromEnd?: boolean; offset?: number; what?: string } = {}): ReactNode[] {
+  if (rows <= 0) return [];
+  if (lines.length <= rows) return [...lines];
+  const what = opts.what ?? 'lines';
+  const note = (n: number, where: string) => (
+    <Text key={`cut-${where}`} wrap="truncate" {...attrs(theme, { dim: true })}>
+      {'  '}
+      {glyph(theme, 'ellipsis')} {n} more {what} {where} (enlarge the terminal{opts.fromEnd ? ', or scroll with j/k' : ''})
+    </Text>
+  );
+  if (!opts.fromEnd) return [...lines.slice(0, rows - 1), note(lines.length - rows + 1, 'cut below')];
+  // Scrolled: `offset` lines back from the newest; a note for what lies above and below the window.
+  const offset = Math.min(Math.max(0, opts.offset ?? 0), lines.length - rows);
+  let end = lines.length - offset;
+  let start = end - rows;
+  const above = start > 0;
+  const below = end < lines.length;
+  if (above) start += 1;
+  if (below) end -= 1;
+  return [...(above ? [note(start, 'above')] : []), ...lines.slice(start, end), ...(below ? [note(lines.length - end, 'below')] : [])];
 }

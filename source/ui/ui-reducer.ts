@@ -1,0 +1,148 @@
+// The console's UI as a pure function: (state, key, context) → (state, effects). No Ink, no engine calls, so
+// the pinned selection and the dialogs' refusals are tested with random interleavings, without a terminal.
+import type { DeploymentView } from '../engine/deployment-view.js';
+import type { KeyPress } from './input.js';
+import type { KeyContext } from './keymap.js';
+import { bindingFor, disabledReason } from './keymap.js';
+import { stateLabel } from './theme.js';
+import type { Dialog, Seen, Step, UiContext, UiState } from './ui-state.js';
+import { sameSeen } from './ui-state.js';
+
+export function keyContext(ui: UiState, ctx: UiContext): KeyContext {
+  const selected = ui.selectedId === undefined ? undefined : ctx.get(ui.selectedId);
+  return { ...ctx, ui, selected, selectedVisible: selected !== undefined && ctx.rows.some((d) => d.id === selected.id) };
+}
+
+/** With nothing selected yet, the first row drawn becomes the selection, pinned by its id from then on. */
+export function pin(ui: UiState, ctx: Pick<UiContext, 'rows'>): UiState {
+  const first = ctx.rows[0];
+  return ui.selectedId === undefined && first ? { ...ui, selectedId: first.id } : ui;
+}
+
+export function reduceKey(ui: UiState, k: KeyPress, ctx: UiContext): Step {
+  if (ui.dialog.kind !== 'none') return dialogKey(ui, ui.dialog, k, ctx);
+  const binding = bindingFor(k);
+  if (!binding) return { ui, effects: [] };
+  const c = keyContext(ui, ctx);
+  const reason = disabledReason(binding, c);
+  if (reason) return { ui: { ...ui, message: { text: reason, error: true } }, effects: [] };
+  return binding.run(c);
+}
+
+const plain = (k: KeyPress): string | undefined => (k.name === 'text' && !k.ctrl && !k.meta ? k.text : undefined);
+const say = (ui: UiState, text: string, error = false): UiState => ({ ...ui, message: { text, error } });
+const close = (ui: UiState): UiState => ({ ...ui, dialog: { kind: 'none' } });
+const words = (s: Seen): string => stateLabel(s.state, { color: false, ascii: true }, s.outcome).text + (s.state === 'canary' || s.state === 'paused' ? ` at stage ${s.stage + 1}` : '');
+
+/** The deployment as it is now, if it is still as the dialog showed it; otherwise why not. */
+function unchanged(id: string, seen: Seen, ctx: UiContext): string | undefined {
+  const now: DeploymentView | undefined = ctx.get(id);
+  if (!now) return `${id} is gone; nothing was done`;
+  const current = { state: now.state, stage: now.stage, outcome: now.outcome };
+  if (sameSeen(seen, current)) return undefined;
+  const by = now.decidedBy ? ` by ${now.decidedBy}` : '';
+  return `${id} changed while the dialog was open: it was ${words(seen)}, now ${words(current)}${by}; nothing was done`;
+}
+
+function edit(text: string, k: KeyPress, max: number): string | undefined {
+  if (k.name === 'backspace') return text.slice(0, -1);
+  const ch = plain(k);
+  return ch === undefined ? undefined : (text + ch).slice(0, max);
+}
+
+function dialogKey(ui: UiState, d: Exclude<Dialog, { kind: 'none' }>, k: KeyPress, ctx: UiContext): Step {
+  const none: Step = { ui, effects: [] };
+  switch (d.kind) {
+    case 'help': {
+      if (k.name === 'escape' || plain(k) === '?' || plain(k) === 'q') return { ui: close(ui), effects: [] };
+      const by = plain(k) === 'j' || k.name === 'down' ? 1 : plain(k) === 'k' || k.name === 'up' ? -1 : 0;
+      return by ? { ui: { ...ui, dialog: { kind: 'help', offset: Math.max(0, d.offset + by) } }, effects: [] } : none;
+    }
+    case 'filter': {
+      // Filters as you type; Enter keeps it, Esc clears it.
+      if (k.name === 'escape') return { ui: { ...close(ui), filter: '' }, effects: [] };
+      if (k.name === 'return') return { ui: close(ui), effects: [] };
+      const text = edit(d.text, k, 60);
+      return text === undefined ? none : { ui: { ...ui, filter: text, dialog: { kind: 'filter', text } }, effects: [] };
+    }
+    case 'command': {
+      if (k.name === 'escape') return { ui: close(ui), effects: [] };
+      if (k.name === 'tab') return { ui: { ...ui, dialog: { kind: 'command', text: complete(d.text, ctx) } }, effects: [] };
+      if (k.name === 'return') return runCommand(close(ui), d.text.trim(), ctx);
+      const text = edit(d.text, k, 60);
+      return text === undefined ? none : { ui: { ...ui, dialog: { kind: 'command', text } }, effects: [] };
+    }
+    case 'confirmApprove':
+    case 'confirmAbort': {
+      if (k.name === 'escape') return { ui: say(close(ui), 'cancelled: nothing was done'), effects: [] };
+      if (k.name === 'left' || k.name === 'right' || k.name === 'tab' || k.name === 'backtab') {
+        const choice = d.choice === 'cancel' ? (d.kind === 'confirmApprove' ? 'approve' : 'abort') : 'cancel';
+        return { ui: { ...ui, dialog: { ...d, choice } as Dialog }, effects: [] };
+      }
+      if (k.name !== 'return') return none;
+      if (d.choice === 'cancel') return { ui: say(close(ui), 'cancelled: nothing was done'), effects: [] };
+      const changed = unchanged(d.id, d.seen, ctx);
+      if (changed) return { ui: say(close(ui), changed, true), effects: [] };
+      return d.kind === 'confirmApprove'
+        ? { ui: close(ui), effects: [{ kind: 'decide', action: 'approve', id: d.id }] }
+        : { ui: close(ui), effects: [{ kind: 'decide', action: 'abort', id: d.id, reason: 'aborted from the console' }] };
+    }
+    case 'rejectReason': {
+      if (k.name === 'escape') return { ui: say(close(ui), 'cancelled: nothing was done'), effects: [] };
+      if (k.name === 'return') {
+        const reason = d.text.trim();
+        if (!reason) return { ui: say(ui, 'a rejection needs a reason', true), effects: [] };
+        const changed = unchanged(d.id, d.seen, ctx);
+        if (changed) return { ui: say(close(ui), changed, true), effects: [] };
+        return { ui: close(ui), effects: [{ kind: 'decide', action: 'reject', id: d.id, reason }] };
+      }
+      const text = edit(d.text, k, 200);
+      return text === undefined ? none : { ui: { ...ui, dialog: { ...d, text } }, effects: [] };
+    }
+  }
+}
+
+export const COMMANDS = ['awaiting', 'canary', 'failed', 'service ', 'audit', 'all', 'help', 'quit'] as const;
+
+/** Tab in command mode: the one command (or service name) the text starts, completed. */
+export function complete(text: string, ctx: Pick<UiContext, 'rows'>): string {
+  const service = /^service\s+(.*)$/.exec(text);
+  if (service) {
+    const prefix = service[1] ?? '';
+    const names = [...new Set(ctx.rows.map((d) => d.request.serviceId))].filter((n) => n.startsWith(prefix)).sort();
+    return names.length === 1 ? `service ${names[0]}` : text;
+  }
+  const matches = COMMANDS.filter((c) => c.startsWith(text));
+  return matches.length === 1 ? (matches[0] ?? text) : text;
+}
+
+function runCommand(ui: UiState, text: string, ctx: UiContext): Step {
+  const [name = '', ...rest] = text.split(/\s+/);
+  const arg = rest.join(' ');
+  const filter = (f: string, what: string): Step => ({ ui: say({ ...ui, filter: f }, what), effects: [] });
+  switch (name) {
+    case '':
+      return { ui, effects: [] };
+    case 'awaiting':
+      return filter('awaiting', 'showing deployments awaiting approval (Esc shows all)');
+    case 'canary':
+      return filter('canary', 'showing canaries (Esc shows all)');
+    case 'failed':
+      return filter('failed', 'showing failed and rolled-back deployments (Esc shows all)');
+    case 'service':
+      return arg ? filter(arg, `showing service ${arg} (Esc shows all)`) : { ui: say(ui, ':service needs a name', true), effects: [] };
+    case 'all':
+      return filter('', 'showing all deployments');
+    case 'audit':
+      return ctx.panes.includes('audit')
+        ? { ui: { ...ui, detail: false, pane: 'audit' }, effects: [] }
+        : { ui: say(ui, 'the audit pane needs a wider terminal (at least 110×30); `genops-tui audit tail` shows it', true), effects: [] };
+    case 'help':
+      return { ui: { ...ui, dialog: { kind: 'help', offset: 0 } }, effects: [] };
+    case 'q':
+    case 'quit':
+      return { ui, effects: [{ kind: 'quit' }] };
+    default:
+      return { ui: say(ui, `unknown command :${name} (${COMMANDS.map((c) => c.trim()).join(', ')})`, true), effects: [] };
+  }
+}

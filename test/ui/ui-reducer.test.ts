@@ -1,0 +1,255 @@
+// The UI reducer without a terminal: the selection is pinned to an id whatever arrives, sorts or filters;
+// a decision acts only on what its dialog showed; Ctrl and Alt combinations are not letters.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { DeploymentView } from '../../source/engine/deployment-view.js';
+import type { KeyPress } from '../../source/ui/input.js';
+import { keysOf } from '../../source/ui/input.js';
+import { visibleDeployments } from '../../source/ui/deployment-list.js';
+import { complete, pin, reduceKey } from '../../source/ui/ui-reducer.js';
+import type { Effect, UiContext, UiState } from '../../source/ui/ui-state.js';
+import { INITIAL_UI } from '../../source/ui/ui-state.js';
+import type { Key } from 'ink';
+
+type State = DeploymentView['state'];
+const LEVELS = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
+
+function view(id: string, at: number, state: State, level: (typeof LEVELS)[number], service = 'svc-a'): DeploymentView {
+  // Only the fields the reducer, sorts and filters read.
+  return {
+    id,
+    request: { id, serviceId: service, version: '1.0.0', requestedBy: 'ci', requestedAt: new Date(at).toISOString(), change: {} },
+    tier: 'medium',
+    assessment: { level, score: LEVELS.indexOf(level) / 4 + 0.1 },
+    state,
+    plan: [1, 5, 100],
+    stage: 0,
+    samples: [],
+    stages: [],
+    reason: '',
+    decidedBy: null,
+    outcome: null,
+    requestedAtMs: at,
+    updatedAtMs: at,
+    finishedAtMs: null,
+  } as unknown as DeploymentView;
+}
+
+const text = (ch: string): KeyPress => ({ name: 'text', text: ch, ctrl: false, meta: false });
+const named = (name: KeyPress['name']): KeyPress => ({ name, text: '', ctrl: false, meta: false });
+const ctrl = (ch: string): KeyPress => ({ name: 'text', text: ch, ctrl: true, meta: false });
+const alt = (ch: string): KeyPress => ({ name: 'text', text: ch, ctrl: false, meta: true });
+
+class World {
+  readonly ds = new Map<string, DeploymentView>();
+  ui: UiState = INITIAL_UI;
+  readonly effects: Effect[] = [];
+  constructor(readonly operator = 'olga') {}
+  ctx(): UiContext {
+    const rows = visibleDeployments([...this.ds.values()], this.ui.filter, this.ui.sort);
+    return { rows, get: (id) => this.ds.get(id), operator: this.operator, readonly: false, replay: true, replayPaused: true, panes: ['deployments', 'canary'], auditIds: [] };
+  }
+  /** A key, then what the App does after each render: pin a selection if there is none. */
+  key(k: KeyPress): Effect[] {
+    const step = reduceKey(this.ui, k, this.ctx());
+    this.ui = pin(step.ui, this.ctx());
+    this.effects.push(...step.effects);
+    return step.effects;
+  }
+  keys(...ks: KeyPress[]): void {
+    for (const k of ks) this.key(k);
+  }
+  add(d: DeploymentView): void {
+    this.ds.set(d.id, d);
+    this.ui = pin(this.ui, this.ctx());
+  }
+}
+
+type Op =
+  | { kind: 'arrive'; at: number; state: State; level: (typeof LEVELS)[number]; service: string }
+  | { kind: 'change'; pick: number; state: State }
+  | { kind: 'key'; key: KeyPress };
+
+const STATES: State[] = ['awaiting_approval', 'canary', 'paused', 'promoted', 'rolled_back'];
+const NAV = new Set(['j', 'k', 'g', 'G']);
+const arbKey: fc.Arbitrary<KeyPress> = fc.oneof(
+  fc.constantFrom(...'jkgGsaArPp/xq?'.split('').filter((c) => c !== 'q')).map(text),
+  fc.constantFrom('svc-a', 'awaiting', 'canary', 'zzz').map((s) => text(s[0] ?? 's')),
+  fc.constantFrom<KeyPress['name']>('return', 'escape', 'right', 'tab', 'backspace', 'down', 'up').map(named),
+  fc.constantFrom('a', 'r', 'A', 'p').map(ctrl),
+  fc.constantFrom('a', 'r', 'A', 'P').map(alt),
+);
+const arbOp: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({ kind: fc.constant('arrive' as const), at: fc.integer({ min: 0, max: 1_000_000 }), state: fc.constantFrom(...STATES), level: fc.constantFrom(...LEVELS), service: fc.constantFrom('svc-a', 'svc-b', 'svc-c') }),
+  fc.record({ kind: fc.constant('change' as const), pick: fc.nat(), state: fc.constantFrom(...STATES) }),
+  fc.record({ kind: fc.constant('key' as const), key: arbKey }),
+  fc.record({ kind: fc.constant('key' as const), key: arbKey }),
+);
+
+describe('pinned selection', () => {
+  it('random interleavings of arrivals, state changes, sorts, filters and keys never change the id an action applies to', () => {
+    fc.assert(
+      fc.property(fc.array(arbOp, { maxLength: 120 }), (ops) => {
+        const w = new World();
+        let n = 0;
+        for (const op of ops) {
+          const before = w.ui;
+          if (op.kind === 'arrive') {
+            w.add(view(`dep-${String(n++).padStart(4, '0')}`, op.at, op.state, op.level, op.service));
+            if (before.selectedId !== undefined) expect(w.ui.selectedId).toBe(before.selectedId);
+            continue;
+          }
+          if (op.kind === 'change') {
+            const ids = [...w.ds.keys()];
+            const id = ids[op.pick % Math.max(1, ids.length)];
+            const d = id === undefined ? undefined : w.ds.get(id);
+            if (d) w.ds.set(d.id, { ...d, state: op.state, updatedAtMs: d.updatedAtMs + 1 });
+            expect(w.ui.selectedId).toBe(before.selectedId);
+            continue;
+          }
+          const k = op.key;
+          const visible = w.ctx().rows.some((d) => d.id === before.selectedId);
+          const effects = w.key(k);
+          const isNav = before.dialog.kind === 'none' && ((k.name === 'text' && !k.ctrl && !k.meta && NAV.has(k.text)) || k.name === 'down' || k.name === 'up');
+          // Only the operator's own movement moves the selection (or the first pin, from nothing).
+          if (!isNav && before.selectedId !== undefined) expect(w.ui.selectedId).toBe(before.selectedId);
+          // Ctrl and Alt combinations decide nothing and open nothing.
+          if (k.ctrl || k.meta) {
+            expect(effects.filter((e) => e.kind === 'decide')).toEqual([]);
+            expect(w.ui.dialog.kind === before.dialog.kind || before.dialog.kind !== 'none').toBe(true);
+          }
+          // A dialog opens on the selection, and only when it is drawn.
+          if (before.dialog.kind === 'none' && w.ui.dialog.kind !== 'none' && 'id' in w.ui.dialog) {
+            expect(w.ui.dialog.id).toBe(before.selectedId);
+            expect(visible).toBe(true);
+          }
+          for (const e of effects) {
+            if (e.kind !== 'decide') continue;
+            const target = w.ds.get(e.id);
+            if ('id' in before.dialog) {
+              // Confirmed in a dialog: the dialog's deployment, unchanged since it opened.
+              expect(e.id).toBe(before.dialog.id);
+              expect(target?.state).toBe(before.dialog.seen.state);
+            } else {
+              expect(e.id).toBe(before.selectedId);
+              expect(visible).toBe(true);
+            }
+            if (e.action === 'approve' || e.action === 'reject') expect(target?.state).toBe('awaiting_approval');
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a new arrival at the top does not take the selection, and a approves only what was reviewed', () => {
+    const w = new World();
+    w.add(view('old', 1, 'awaiting_approval', 'LOW'));
+    expect(w.ui.selectedId).toBe('old');
+    w.add(view('new', 2, 'awaiting_approval', 'LOW'));
+    expect(w.ctx().rows[0]?.id).toBe('new');
+    w.keys(text('a'));
+    expect(w.ui.dialog).toMatchObject({ kind: 'confirmApprove', id: 'old' });
+    w.keys(named('return'));
+    expect(w.effects).toEqual([{ kind: 'decide', action: 'approve', id: 'old' }]);
+  });
+
+  it('a filter that hides the selection refuses decisions instead of moving to another row', () => {
+    const w = new World();
+    w.add(view('a1', 1, 'awaiting_approval', 'LOW', 'svc-a'));
+    w.add(view('b1', 2, 'awaiting_approval', 'LOW', 'svc-b'));
+    w.keys(text('g'), text('j')); // a1
+    expect(w.ui.selectedId).toBe('a1');
+    w.keys(text('/'), ...'svc-b'.split('').map(text), named('return'));
+    expect(w.ui.selectedId).toBe('a1');
+    w.keys(text('a'));
+    expect(w.ui.dialog.kind).toBe('none');
+    expect(w.ui.message).toEqual({ text: 'a1 is hidden by the filter: j/k selects a row shown, Esc clears the filter', error: true });
+    w.keys(text('j'), text('a'));
+    expect(w.ui.dialog).toMatchObject({ kind: 'confirmApprove', id: 'b1' });
+  });
+});
+
+describe('every decision confirms what it acts on', () => {
+  it('a LOW approval asks too, with Approve preselected; HIGH and CRITICAL preselect Cancel', () => {
+    const w = new World();
+    w.add(view('low', 1, 'awaiting_approval', 'LOW'));
+    expect(w.key(text('a'))).toEqual([]);
+    expect(w.ui.dialog).toMatchObject({ kind: 'confirmApprove', id: 'low', choice: 'approve' });
+    w.keys(named('escape'));
+    w.add(view('crit', 2, 'awaiting_approval', 'CRITICAL'));
+    w.keys(text('k'), text('a'));
+    expect(w.ui.dialog).toMatchObject({ kind: 'confirmApprove', id: 'crit', choice: 'cancel' });
+    expect(w.key(named('return'))).toEqual([]);
+    expect(w.ui.message?.text).toBe('cancelled: nothing was done');
+  });
+
+  it('a deployment decided while the dialog was open is refused with a message naming who decided it', () => {
+    const w = new World();
+    w.add(view('d1', 1, 'awaiting_approval', 'LOW'));
+    w.keys(text('a'));
+    w.ds.set('d1', { ...(w.ds.get('d1') as DeploymentView), state: 'canary', decidedBy: 'replay-bob' });
+    expect(w.key(named('return'))).toEqual([]);
+    expect(w.ui.message).toEqual({ text: 'd1 changed while the dialog was open: it was awaiting approval, now canary at stage 1 by replay-bob; nothing was done', error: true });
+  });
+
+  it('a rejection whose deployment moved on is refused too; an abort of a canary that changed stage as well', () => {
+    const w = new World();
+    w.add(view('d1', 1, 'awaiting_approval', 'LOW'));
+    w.keys(text('r'), ...'no'.split('').map(text));
+    w.ds.set('d1', { ...(w.ds.get('d1') as DeploymentView), state: 'rejected', outcome: 'rejected' });
+    expect(w.key(named('return'))).toEqual([]);
+    expect(w.ui.message?.text).toMatch(/^d1 changed while the dialog was open: it was awaiting approval, now rejected/);
+    w.add(view('c1', 2, 'canary', 'LOW'));
+    w.keys(text('k'), text('A'), named('right'));
+    w.ds.set('c1', { ...(w.ds.get('c1') as DeploymentView), stage: 1 });
+    expect(w.key(named('return'))).toEqual([]);
+    expect(w.ui.message?.text).toMatch(/it was canary at stage 1, now canary at stage 2/);
+  });
+
+  it('read-only: the reason comes from the binding, and nothing opens', () => {
+    const w = new World();
+    w.add(view('d1', 1, 'awaiting_approval', 'LOW'));
+    const ctx = { ...w.ctx(), readonly: true };
+    const step = reduceKey(w.ui, text('a'), ctx);
+    expect(step.ui.dialog.kind).toBe('none');
+    expect(step.ui.message).toEqual({ text: 'read-only console: nothing can be decided here', error: true });
+  });
+});
+
+describe('keys', () => {
+  const key = (k: Partial<Key>): Key => ({ upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false, ...k }) as Key;
+
+  it('two keys in one read are two keys', () => {
+    expect(keysOf('jj', key({})).map((k) => k.text)).toEqual(['j', 'j']);
+    expect(keysOf('a\r', key({})).map((k) => k.name)).toEqual(['text', 'return']);
+    expect(keysOf('k\u0001', key({}))).toEqual([text('k'), ctrl('a')]);
+  });
+
+  it('Ctrl-A, Ctrl-R and Alt-A are not a, r and A', () => {
+    const w = new World();
+    w.add(view('d1', 1, 'awaiting_approval', 'LOW'));
+    for (const [input, k] of [['a', key({ ctrl: true })], ['r', key({ ctrl: true })], ['a', key({ meta: true })], ['A', key({ meta: true, shift: true })]] as const) {
+      for (const press of keysOf(input, k)) expect(w.key(press)).toEqual([]);
+      expect(w.ui.dialog.kind).toBe('none');
+    }
+  });
+});
+
+describe('command mode', () => {
+  it(':awa Tab completes, Enter filters; :service completes a name', () => {
+    const w = new World();
+    w.add(view('d1', 1, 'awaiting_approval', 'LOW', 'payments'));
+    w.add(view('d2', 2, 'canary', 'LOW', 'ledger'));
+    expect(complete('awa', w.ctx())).toBe('awaiting');
+    expect(complete('service pay', w.ctx())).toBe('service payments');
+    w.keys(text(':'), ...'awa'.split('').map(text), named('tab'), named('return'));
+    expect(w.ui.filter).toBe('awaiting');
+    expect(w.ctx().rows.map((d) => d.id)).toEqual(['d1']);
+    w.keys(text(':'), ...'nope'.split('').map(text), named('return'));
+    expect(w.ui.message?.error).toBe(true);
+    expect(w.key(text(':'))).toEqual([]);
+    w.keys(...'quit'.split('').map(text));
+    expect(w.key(named('return'))).toEqual([{ kind: 'quit' }]);
+  });
+});
