@@ -17,6 +17,7 @@ const load = {
   token: () => import('./commands/token.js'),
   serve: () => import('./commands/serve.js'),
   quarantine: () => import('./commands/quarantine.js'),
+  whatif: () => import('./commands/whatif.js'),
 };
 import { joinDashValues } from './commands/argv.js';
 import { InputError } from './io/input-error.js';
@@ -41,6 +42,7 @@ const cli = meow(
     $ genops-tui token create NAME --role viewer|requester|approver|operator|admin [--expires 90d|never] [--db F] [--json]
     $ genops-tui token list|revoke NAME [--db F] [--json]
     $ genops-tui record [-n 60] [--seed 1] [--services 8] [--out FILE] [--description TEXT]
+    $ genops-tui whatif --config NEW.yaml [--baseline OLD.yaml] [FIXTURE.ndjson | --history F --catalog F | --db F] [--json]
     $ genops-tui simulate [-n 500] [--seed 42] [--services 20] [--autonomy governed] [--quick|--full] [--every-sample] [--db FILE] [--json|--md]
 
   Commands
@@ -60,6 +62,8 @@ const cli = meow(
     serve           The engine plus its HTTP API (tokens and roles, event stream, /metrics, /openapi.json)
     token           API tokens: shown once at creation, stored as SHA-256; roles in the README
     record          Run the simulator and write a replayable fixture (NDJSON)
+    whatif          Recorded history decided again under another configuration: what would have been
+                    blocked, gated or auto-approved instead, failures caught or let through, approvals/week
     simulate        The paper's study on a seeded synthetic workload, through the real engine
                     (--quick: 100 deployments, --full: 15,847, the paper's study size)
 
@@ -132,6 +136,7 @@ const cli = meow(
       tlsCert: { type: 'string' },
       tlsKey: { type: 'string' },
       rateLimit: { type: 'number' },
+      baseline: { type: 'string' },
     },
   },
 );
@@ -165,6 +170,8 @@ async function run(): Promise<number> {
       return (await load.token()).tokenCommand(sub, arg, f, processIo);
     case 'serve':
       return (await load.serve()).serveCommand(f, processIo);
+    case 'whatif':
+      return (await load.whatif()).whatifCommand(sub, f, processIo);
     case 'quarantine':
       return (await load.quarantine()).quarantineCommand(sub, f, processIo);
     case 'approve':

@@ -1,0 +1,69 @@
+// Replays recorded deployments' decisions under two configurations. Each request is assessed against the
+// history as it stood when it was requested (the deployments recorded as finished before it), with the
+// recorded outcomes: what changes between the two sides is the configuration and nothing else.
+// LEARNING autonomy is replayed with its configured thresholds (their adaptation is not replayed).
+import { Assessor, UnknownServiceError } from '../domain/assess.js';
+import type { Assessment } from '../domain/assess.js';
+import type { CatalogIndex } from '../domain/catalog.js';
+import type { Config } from '../domain/config.js';
+import type { Embedder } from '../domain/embedding.js';
+import { featureEmbedder } from '../domain/embedding.js';
+import type { DeploymentRequest, Outcome } from '../domain/schemas.js';
+import type { DecisionSide, WhatifRow } from '../domain/whatif.js';
+import { ReplayHistory } from './whatif-history.js';
+
+export interface RecordedDeployment {
+  request: DeploymentRequest;
+  outcome?: Outcome;
+  finishedAt?: string;
+  failureReason?: string;
+  /** The decision the engine recorded at the time, when known: for the fidelity check. */
+  recordedAction?: string;
+}
+
+export interface WhatifReplay {
+  rows: WhatifRow[];
+  /** Requests whose service is not in the catalog. */
+  skipped: string[];
+  /** Of the deployments with a recorded decision, how many the baseline replay decides the same way. */
+  fidelity: { compared: number; same: number };
+}
+
+const side = (a: Assessment): DecisionSide => ({ action: a.decision.action, plan: a.decision.plan, level: a.level, score: a.score, reason: a.decision.reasons[0] ?? '' });
+
+export function replayDecisions(recorded: readonly RecordedDeployment[], catalog: CatalogIndex, base: Config, next: Config, embedder: Embedder = featureEmbedder): WhatifReplay {
+  const at = (iso: string): number => Date.parse(iso);
+  const requests = [...recorded].sort((a, b) => at(a.request.requestedAt) - at(b.request.requestedAt));
+  const finished = recorded.filter((r) => r.outcome !== undefined && r.finishedAt !== undefined).sort((a, b) => at(a.finishedAt as string) - at(b.finishedAt as string));
+  const history = new ReplayHistory(catalog, embedder, finished.length);
+  const assessors = { base: new Assessor(catalog, base, history, embedder), next: new Assessor(catalog, next, history, embedder) };
+  const rows: WhatifRow[] = [];
+  const skipped: string[] = [];
+  const fidelity = { compared: 0, same: 0 };
+  let added = 0;
+  for (const r of requests) {
+    const t = at(r.request.requestedAt);
+    // Everything that had finished before this request was made, in the order it finished.
+    while (added < finished.length && at((finished[added] as RecordedDeployment).finishedAt as string) < t) {
+      const f = finished[added] as RecordedDeployment;
+      history.add({ request: f.request, outcome: f.outcome as Outcome, finishedAt: f.finishedAt as string, ...(f.failureReason ? { failureReason: f.failureReason } : {}) });
+      added += 1;
+    }
+    let a: Assessment;
+    let b: Assessment;
+    try {
+      a = assessors.base.assess(r.request);
+      b = assessors.next.assess(r.request);
+    } catch (error) {
+      if (!(error instanceof UnknownServiceError)) throw error;
+      skipped.push(r.request.id);
+      continue;
+    }
+    if (r.recordedAction !== undefined) {
+      fidelity.compared += 1;
+      if (r.recordedAction === a.decision.action) fidelity.same += 1;
+    }
+    rows.push({ id: r.request.id, serviceId: r.request.serviceId, requestedAtMs: t, outcome: r.outcome, base: side(a), next: side(b) });
+  }
+  return { rows, skipped, fidelity };
+}
