@@ -21,6 +21,14 @@ const sampleSchema = z.strictObject({
   p99Ms: finite.optional(),
   successRate: finite.optional(),
   providerError: z.string().max(500).optional(),
+  // Canary and stable series a compare-judged stage ended with (recorded from Prometheus).
+  comparison: z
+    .strictObject({
+      from: finite,
+      to: finite,
+      series: z.partialRecord(z.enum(['errorRate', 'p50Ms', 'p99Ms', 'successRate']), z.strictObject({ canary: z.array(finite), stable: z.array(finite) })),
+    })
+    .optional(),
 });
 
 export const fixtureLineSchema = z.discriminatedUnion('type', [
