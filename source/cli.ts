@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // genops-tui: subcommands → one function each. Exit codes: 0 success, 2 bad input or usage (SPEC.md).
 import meow from 'meow';
-import { processIo, UsageError } from './commands/io.js';
+import { BrokenPipe, processIo, UsageError } from './commands/io.js';
 // Commands load on demand: `gate` should not pay for the console's React and Ink at start-up.
 const load = {
   assess: () => import('./commands/assess.js'),
@@ -76,6 +76,7 @@ const cli = meow(
     --json            Machine-readable output
     --no-color        No colour (NO_COLOR is honoured too)
     --ascii           ASCII bars and symbols only
+    --no-bell         Console: no terminal bell when something new needs a human
     --readonly        Console: watch only, nothing can be decided
     --as NAME         Operator identity for approvals (default: the OS user)
     --speed N         Replay speed, × real time (default 60); --paused starts paused
@@ -112,6 +113,7 @@ const cli = meow(
       json: { type: 'boolean', default: false },
       color: { type: 'boolean', default: true },
       ascii: { type: 'boolean', default: false },
+      bell: { type: 'boolean', default: true },
       speed: { type: 'number' },
       service: { type: 'string' },
       version: { type: 'string' },
@@ -129,6 +131,7 @@ const cli = meow(
       readonly: { type: 'boolean', default: false },
       live: { type: 'boolean', default: false },
       jobs: { type: 'number' },
+      deep: { type: 'boolean', default: false },
       as: { type: 'string' },
       role: { type: 'string' },
       expires: { type: 'string' },
@@ -138,6 +141,8 @@ const cli = meow(
       rateLimit: { type: 'number' },
       baseline: { type: 'string' },
     },
+    // A mistyped flag (--readonyl) must not silently open a console that decides: unknown flags are errors.
+    allowUnknownFlags: false,
   },
 );
 
@@ -196,6 +201,8 @@ try {
   if (error instanceof InputError) {
     processIo.err(`error: ${error.message}`);
     process.exitCode = 2;
+  } else if (error instanceof BrokenPipe) {
+    process.exitCode = 0; // the reader stopped reading (| head): not an error
   } else if (error instanceof UsageError) {
     processIo.err(`error: ${error.message}\nRun genops-tui --help for usage.`);
     process.exitCode = 2;

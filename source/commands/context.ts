@@ -23,11 +23,17 @@ export function catalogOf(db: Db, path: string): CatalogIndex {
   return new CatalogIndex(catalog);
 }
 
-export function openStoreContext(flags: { db?: string | undefined; catalog?: string | undefined }): StoreContext {
+/**
+ * Opens the database, saves (and audits) a --catalog and opens history. `beforeWrite` runs before anything is
+ * written: a command that must not write (an engine that cannot take the lease) throws there.
+ */
+export function openStoreContext(flags: { db?: string | undefined; catalog?: string | undefined }, beforeWrite?: (db: Db) => void): StoreContext {
   const path = dbPath(flags.db);
+  const catalog = flags.catalog ? loadCatalog(flags.catalog) : undefined; // bad input is reported before the database is touched
   const db = openDatabase(path);
   try {
-    if (flags.catalog) saveCatalog(db, loadCatalog(flags.catalog), new Date().toISOString());
+    beforeWrite?.(db);
+    if (catalog && flags.catalog) saveCatalog(db, catalog, new Date().toISOString(), flags.catalog);
     const index = catalogOf(db, path);
     const history = new HistoryStore(db, index, featureEmbedder, path === ':memory:' ? undefined : `${path}.hnsw`);
     return { path, db, catalog: index, history, close: () => db.close() };

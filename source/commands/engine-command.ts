@@ -10,7 +10,14 @@ export const ENGINE_FATAL_EXIT = 5;
 
 export function engineCommand(flags: { db?: string; catalog?: string; config?: string }, io: CommandIo): Promise<number> {
   const log = (line: string): void => io.out(`${new Date().toISOString()} ${line}`);
-  const live = openLiveEngine(flags, log);
+  let live: ReturnType<typeof openLiveEngine>;
+  try {
+    live = openLiveEngine(flags, log);
+  } catch (error) {
+    if (!(error instanceof EngineBusy)) throw error;
+    io.err(`error: ${error.message}`);
+    return Promise.resolve(ENGINE_BUSY_EXIT);
+  }
   if (live.usesSimulatedMetrics) log('no live.metricsCommand configured: canaries read the simulated healthy metric source');
   live.engine.on((e) => {
     if (e.kind !== 'audit') return;

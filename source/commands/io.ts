@@ -4,8 +4,20 @@ export interface CommandIo {
   err(text: string): void;
 }
 
+/** The reader of our output went away (`genops-tui audit export | head`): stop writing, quietly. */
+export class BrokenPipe extends Error {}
+
+let stdoutClosed = false;
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') stdoutClosed = true;
+  else throw error;
+});
+
 export const processIo: CommandIo = {
-  out: (text) => process.stdout.write(`${text}\n`),
+  out: (text) => {
+    if (stdoutClosed || process.stdout.destroyed) throw new BrokenPipe();
+    process.stdout.write(`${text}\n`);
+  },
   err: (text) => process.stderr.write(`${text}\n`),
 };
 

@@ -6,7 +6,7 @@ import type { Config } from '../domain/config.js';
 import { systemClock } from '../engine/clock.js';
 import type { Clock } from '../engine/clock.js';
 import { Engine } from '../engine/engine.js';
-import { LiveRunner } from '../engine/live-runner.js';
+import { EngineBusy, LiveRunner } from '../engine/live-runner.js';
 import { loadConfig } from '../io/load.js';
 import { CommandTrafficActions } from '../metrics/command-actions.js';
 import { metricSourceFor } from '../metrics/metric-source-for.js';
@@ -27,7 +27,11 @@ export interface LiveEngine {
 
 export function openLiveEngine(flags: { db?: string; catalog?: string; config?: string }, log: (line: string) => void, clock: Clock = systemClock): LiveEngine {
   const config = loadConfig(flags.config);
-  const ctx = openStoreContext(flags);
+  // An engine that cannot take the lease writes nothing, not even the catalog it was given.
+  const ctx = openStoreContext(flags, (db) => {
+    const holder = new Lease(db).liveHolder(clock.now());
+    if (holder) throw new EngineBusy(`another engine holds the lease (${holder.holder}, pid ${holder.pid}): nothing was written`);
+  });
   // Commands need the version of the deployment they act for; the engine (made below) knows it.
   let engineRef: Engine | undefined;
   const versionOf = (id: string): string => engineRef?.get(id)?.request.version ?? '';

@@ -3,6 +3,7 @@ import type { Assessment } from '../domain/assess.js';
 import type { Autonomy } from '../domain/config.js';
 import type { DeploymentRequest } from '../domain/schemas.js';
 import type { AuditInput } from '../store/audit-log.js';
+import { requestDigest } from '../store/row-digests.js';
 
 export function receivedEntries(request: DeploymentRequest, a: Assessment, autonomy: Autonomy, errorBudgetRemaining: number, ts: string): AuditInput[] {
   const id = request.id;
@@ -12,7 +13,7 @@ export function receivedEntries(request: DeploymentRequest, a: Assessment, auton
       actor: { kind: 'system', id: 'engine' },
       event: 'received',
       deploymentId: id,
-      payload: { serviceId: request.serviceId, version: request.version, requestedBy: request.requestedBy, summary: request.change.summary },
+      payload: { serviceId: request.serviceId, version: request.version, requestedBy: request.requestedBy, summary: request.change.summary, requestSha256: requestDigest(request) },
     },
     {
       ts,

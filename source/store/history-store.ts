@@ -116,7 +116,13 @@ export class HistoryStore implements HistoryView {
    * Imports validated records in transactions of IMPORT_BATCH. Unknown services and duplicate ids are
    * reported with their line and skipped; everything else lands. The index is persisted once at the end.
    */
-  importRecords(file: string, records: ReadonlyArray<{ line: number; value: HistoryRecord }>, source = 'import'): ImportReport {
+  importRecords(
+    file: string,
+    records: ReadonlyArray<{ line: number; value: HistoryRecord }>,
+    source = 'import',
+    /** Runs inside each batch's transaction with the records it imported (the audit of the batch). */
+    onBatch?: (imported: HistoryRecord[]) => void,
+  ): ImportReport {
     const problems: InputProblem[] = [];
     let imported = 0;
     const seen = new Set<string>();
@@ -124,6 +130,7 @@ export class HistoryStore implements HistoryView {
       const batch = records.slice(i, i + IMPORT_BATCH);
       try {
         this.db.transaction(() => {
+          const landed: HistoryRecord[] = [];
           for (const { line, value } of batch) {
             const id = value.request.id;
             if (!this.catalog.get(value.request.serviceId)) {
@@ -133,9 +140,11 @@ export class HistoryStore implements HistoryView {
             } else {
               this.insert(value, source);
               seen.add(id);
-              imported += 1;
+              landed.push(value);
             }
           }
+          if (landed.length > 0) onBatch?.(landed);
+          imported += landed.length;
         }).immediate();
       } catch (error) {
         // The batch rolled back: counts, labels and index follow the database again.
