@@ -135,14 +135,16 @@ export function judgeComparison(data: ComparisonData, settings: CompareSettings,
     return pair ? [classifyMetric(metric, pair, settings)] : [];
   });
   const at = `at ${trafficPercent}%`;
-  const detail = metrics.map(describeMetric).join(', ');
+  // Metrics that did not pass first, with their statistics; passing ones by name (the audit has them all),
+  // so the reason still says what decided when a console cuts it short.
+  const detail = [...metrics.filter((v) => v.classification !== 'Pass').map(describeMetric), ...metrics.filter((v) => v.classification === 'Pass').map((v) => `${NAMES[v.metric]} Pass`)].join(', ');
   const totalWeight = metrics.reduce((s, v) => s + v.weight, 0);
   const withData = metrics.filter((v) => v.classification !== 'NoData');
   const dataWeight = withData.reduce((s, v) => s + v.weight, 0);
   const passWeight = withData.filter((v) => v.classification === 'Pass').reduce((s, v) => s + v.weight, 0);
   const score = dataWeight > 0 ? round((100 * passWeight) / dataWeight, 4) : 0;
   const criticalFailure = withData.find((v) => v.critical && v.classification !== 'Pass');
-  if (criticalFailure) return { verdict: 'Fail', score: 0, reason: `critical ${describeMetric(criticalFailure)} vs stable ${at}; ${detail}`, metrics };
+  if (criticalFailure) return { verdict: 'Fail', score: 0, reason: `critical metric failed vs stable ${at}: ${detail}`, metrics };
   if (totalWeight === 0 || dataWeight === 0 || (totalWeight - dataWeight) / totalWeight > settings.maxNoDataShare) {
     return { verdict: 'Inconclusive', score, reason: `too little data to compare canary with stable ${at}: ${detail || 'no metric'}`, metrics };
   }

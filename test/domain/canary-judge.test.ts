@@ -54,7 +54,7 @@ describe('judgeComparison', () => {
     const r = judgeComparison({ from: 0, to: 1, series: healthy }, DEFAULT_COMPARE, 25);
     expect(r.verdict).toBe('Pass');
     expect(r.score).toBe(100);
-    expect(r.reason).toMatch(/^canary vs stable score 100 >= 95 at 25%: error_rate Pass .*p99 Pass/);
+    expect(r.reason).toBe('canary vs stable score 100 >= 95 at 25%: error_rate Pass, p99 Pass');
   });
 
   it('one of two metrics High: score 50 < 75 fails, naming the metric, its shift and p', () => {
@@ -62,7 +62,7 @@ describe('judgeComparison', () => {
     expect(r.verdict).toBe('Fail');
     expect(r.score).toBe(50);
     expect(r.reason).toContain('score 50 < 75 at 25%');
-    expect(r.reason).toMatch(/p99 High \(\+100\.0ms, p=[0-9.e-]+, n=12\/12\)/);
+    expect(r.reason).toMatch(/: p99 High \(\+100\.0ms, p=[0-9.e-]+, n=12\/12\), error_rate Pass$/);
   });
 
   it('weights: a failing metric of weight 1 among weight 4 + 1 scores 80, marginal: Inconclusive', () => {
@@ -78,7 +78,7 @@ describe('judgeComparison', () => {
     const r = judgeComparison({ from: 0, to: 1, series: { ...healthy, p99Ms: pair(shifted(stableLatency, 100), stableLatency) } }, settings, 50);
     expect(r.verdict).toBe('Fail');
     expect(r.score).toBe(0);
-    expect(r.reason).toMatch(/^critical p99 High/);
+    expect(r.reason).toMatch(/^critical metric failed vs stable at 50%: p99 High/);
   });
 
   it('too much NoData is Inconclusive, and no metric at all too', () => {

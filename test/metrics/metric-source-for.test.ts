@@ -1,0 +1,34 @@
+// Which metric source live mode builds, and the configuration errors that need more than one key.
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../source/io/input-error.js';
+import { metricSourceFor } from '../../source/metrics/metric-source-for.js';
+import { PrometheusMetricSource } from '../../source/metrics/prometheus-source.js';
+import { CommandMetricSource } from '../../source/metrics/command-actions.js';
+import { config } from '../helpers/builders.js';
+
+const prometheus = { address: 'http://127.0.0.1:9090', queries: { errorRate: 'max(x{version="{version}"})' } };
+const none = (): string => '';
+
+describe('metricSourceFor', () => {
+  it('Prometheus when configured, a command when configured, simulated otherwise', () => {
+    expect(metricSourceFor(config({ metrics: { prometheus } }), 'c.yaml', none).metrics).toBeInstanceOf(PrometheusMetricSource);
+    expect(metricSourceFor(config({ live: { metricsCommand: ['./m'] } }), 'c.yaml', none).metrics).toBeInstanceOf(CommandMetricSource);
+    expect(metricSourceFor(config(), undefined, none).simulated).toBe(true);
+  });
+
+  it('refuses, naming file and field: both sources, compare without Prometheus, a token variable that is not set', () => {
+    const problems = (input: Parameters<typeof config>[0], env: NodeJS.ProcessEnv = {}): string => {
+      try {
+        metricSourceFor(config(input), 'live.yaml', none, env);
+        return '';
+      } catch (error) {
+        expect(error).toBeInstanceOf(InputError);
+        return (error as Error).message;
+      }
+    };
+    expect(problems({ metrics: { prometheus }, live: { metricsCommand: ['./m'] } })).toBe('live.yaml: live.metricsCommand: give metrics.prometheus or live.metricsCommand, not both');
+    expect(problems({ canary: { judgeByService: { payments: 'compare' } } })).toMatch(/^live\.yaml: canary\.judge: the compare judge reads canary and stable series from metrics\.prometheus/);
+    expect(problems({ metrics: { prometheus: { ...prometheus, bearerTokenEnv: 'PROM_TOKEN' } } })).toBe('live.yaml: metrics.prometheus.bearerTokenEnv: environment variable PROM_TOKEN is not set');
+    expect(problems({ metrics: { prometheus: { ...prometheus, bearerTokenEnv: 'PROM_TOKEN' } } }, { PROM_TOKEN: 'x' })).toBe('');
+  });
+});
