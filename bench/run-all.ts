@@ -6,6 +6,8 @@ import { runSimulateBench } from './simulate.bench.js';
 import { runConsoleBench } from './console.bench.js';
 import { runGateBench } from './gate.bench.js';
 import { runAttachBench } from './attach.bench.js';
+import { runWhatifBench } from './whatif.bench.js';
+import { runPrometheusBench } from './prometheus.bench.js';
 
 const benches: Record<string, () => void | Promise<void>> = {
   assess: runAssessBench,
@@ -15,6 +17,8 @@ const benches: Record<string, () => void | Promise<void>> = {
   console: runConsoleBench,
   gate: runGateBench,
   attach: runAttachBench,
+  whatif: runWhatifBench,
+  prometheus: runPrometheusBench,
 };
 
 const wanted = process.argv.slice(2);

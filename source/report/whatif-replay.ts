@@ -32,20 +32,22 @@ export interface WhatifReplay {
 const side = (a: Assessment): DecisionSide => ({ action: a.decision.action, plan: a.decision.plan, level: a.level, score: a.score, reason: a.decision.reasons[0] ?? '' });
 
 export function replayDecisions(recorded: readonly RecordedDeployment[], catalog: CatalogIndex, base: Config, next: Config, embedder: Embedder = featureEmbedder): WhatifReplay {
-  const at = (iso: string): number => Date.parse(iso);
-  const requests = [...recorded].sort((a, b) => at(a.request.requestedAt) - at(b.request.requestedAt));
-  const finished = recorded.filter((r) => r.outcome !== undefined && r.finishedAt !== undefined).sort((a, b) => at(a.finishedAt as string) - at(b.finishedAt as string));
+  // Times parsed once: sorting 15k records would otherwise parse each date about 30 times.
+  const requests = recorded.map((r) => ({ r, t: Date.parse(r.request.requestedAt) })).sort((a, b) => a.t - b.t);
+  const finished = recorded
+    .filter((r) => r.outcome !== undefined && r.finishedAt !== undefined)
+    .map((r) => ({ r, t: Date.parse(r.finishedAt as string) }))
+    .sort((a, b) => a.t - b.t);
   const history = new ReplayHistory(catalog, embedder, finished.length);
   const assessors = { base: new Assessor(catalog, base, history, embedder), next: new Assessor(catalog, next, history, embedder) };
   const rows: WhatifRow[] = [];
   const skipped: string[] = [];
   const fidelity = { compared: 0, same: 0 };
   let added = 0;
-  for (const r of requests) {
-    const t = at(r.request.requestedAt);
+  for (const { r, t } of requests) {
     // Everything that had finished before this request was made, in the order it finished.
-    while (added < finished.length && at((finished[added] as RecordedDeployment).finishedAt as string) < t) {
-      const f = finished[added] as RecordedDeployment;
+    while (added < finished.length && (finished[added] as { t: number }).t < t) {
+      const f = (finished[added] as { r: RecordedDeployment }).r;
       history.add({ request: f.request, outcome: f.outcome as Outcome, finishedAt: f.finishedAt as string, ...(f.failureReason ? { failureReason: f.failureReason } : {}) });
       added += 1;
     }
