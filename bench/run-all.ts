@@ -6,6 +6,7 @@ import { runSimulateBench } from './simulate.bench.js';
 import { runConsoleBench } from './console.bench.js';
 import { runGateBench } from './gate.bench.js';
 import { runAttachBench } from './attach.bench.js';
+import { runPrometheusBench } from './prometheus.bench.js';
 import { runWhatifBench } from './whatif.bench.js';
 import { runPrometheusBench } from './prometheus.bench.js';
 
@@ -17,6 +18,7 @@ const benches: Record<string, () => void | Promise<void>> = {
   console: runConsoleBench,
   gate: runGateBench,
   attach: runAttachBench,
+  prometheus: runPrometheusBench,
   whatif: runWhatifBench,
   prometheus: runPrometheusBench,
 };
