@@ -77,6 +77,7 @@ const cli = meow(
     --no-color        No colour (NO_COLOR is honoured too)
     --ascii           ASCII bars and symbols only
     --no-bell         Console: no terminal bell when something new needs a human
+    --no-bell         Console: no terminal bell when something new needs a human
     --readonly        Console: watch only, nothing can be decided
     --as NAME         Operator identity for approvals (default: the OS user)
     --speed N         Replay speed, × real time (default 60); --paused starts paused
@@ -113,6 +114,7 @@ const cli = meow(
       json: { type: 'boolean', default: false },
       color: { type: 'boolean', default: true },
       ascii: { type: 'boolean', default: false },
+      bell: { type: 'boolean', default: true },
       bell: { type: 'boolean', default: true },
       speed: { type: 'number' },
       service: { type: 'string' },

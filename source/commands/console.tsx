@@ -33,6 +33,21 @@ import { dbPath } from '../store/database.js';
 import { catalogOf } from './context.js';
 import { Lease } from '../store/lease.js';
 import type { ConsoleEngine } from '../ui/console-engine.js';
+import { asciiStdout } from '../ui/ascii-stream.js';
+import { livenessOf } from '../ui/liveness.js';
+import { hostname } from 'node:os';
+
+const ENTER_ALT_SCREEN = '\u001b[?1049h';
+const LEAVE_ALT_SCREEN = '\u001b[?1049l';
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /** The bundled fixture, found beside the package whether run from source or from dist/. */
 export const DEFAULT_FIXTURE = join(dirname(fileURLToPath(import.meta.url)), ...(import.meta.url.includes('/dist/') ? ['..', '..', '..'] : ['..', '..']), 'fixtures', 'replay-small.ndjson');
@@ -49,6 +64,8 @@ export interface ConsoleFlags {
   as?: string;
   color: boolean;
   ascii: boolean;
+  /** Ring the terminal bell when something new needs a human (default on; --no-bell). */
+  bell?: boolean;
 }
 
 export interface ReplaySession {
@@ -129,10 +146,12 @@ function openAttached(flags: ConsoleFlags & { catalog?: string }, io: CommandIo)
     db.close();
     throw error;
   }
-  const holder = new Lease(db, 'engine', 'console').liveHolder(Date.now());
+  const lease = new Lease(db, 'engine', 'console');
+  const holder = lease.liveHolder(Date.now());
   const model = new ConsoleModel(engine, undefined, { speed: 1, paused: false });
   model.attachedTo = holder ? `${holder.holder} (pid ${holder.pid})` : 'the running engine';
   model.quarantined = new Quarantine(db).count();
+  model.liveness = () => livenessOf(lease.current(), Date.now(), (pid) => lease.current()?.host !== hostname() || pidAlive(pid));
   io.err(`note: another process runs the engine (${model.attachedTo}); this console watches it and sends decisions through it`);
   const timer = setInterval(() => engine.refresh(), REFRESH_MS);
   return sessionOf(model, engine, config, () => {
@@ -154,11 +173,23 @@ export async function consoleCommand(file: string | undefined, flags: ConsoleFla
     }
     const operator = flags.as ?? userInfo().username;
     const theme = { color: colourWanted(process.stdout, !flags.color), ascii: flags.ascii };
-    const instance = render(
-      <App model={session.model} operator={operator} readonly={flags.readonly} theme={theme} autonomy={session.autonomy} slo={session.slo} autoplay />,
-      { exitOnCtrlC: true },
-    );
-    await instance.waitUntilExit();
+    // The alternate screen: the shell comes back as it was on q or Ctrl-C, no last frame left in scrollback.
+    const leave = (): void => {
+      process.stdout.write(LEAVE_ALT_SCREEN);
+    };
+    process.stdout.write(ENTER_ALT_SCREEN);
+    process.once('exit', leave);
+    try {
+      const stdout = flags.ascii ? asciiStdout(process.stdout) : process.stdout;
+      const instance = render(
+        <App model={session.model} operator={operator} readonly={flags.readonly} theme={theme} autonomy={session.autonomy} slo={session.slo} autoplay bell={flags.bell ?? true} />,
+        { exitOnCtrlC: true, stdout },
+      );
+      await instance.waitUntilExit();
+    } finally {
+      process.off('exit', leave);
+      leave();
+    }
     return 0;
   } finally {
     session.close();

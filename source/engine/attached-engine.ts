@@ -36,6 +36,8 @@ const ANSWER_WITHIN_MS = 10_000;
 
 export class AttachedEngine {
   readonly audit: AuditLog;
+  /** The deadline each decision carries (the console shows it while the decision is pending). */
+  readonly answerWithinMs = ANSWER_WITHIN_MS;
   private readonly views = new Map<string, DeploymentView>();
   /** The machine each in-flight view was built from: a changed one means the view is rebuilt. */
   private readonly machines = new Map<string, string>();

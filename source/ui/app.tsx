@@ -16,7 +16,7 @@ import { useKeys } from './use-keys.js';
 import type { KeyPress } from './input.js';
 import { keyContext, pin, reduceKey } from './ui-reducer.js';
 import { Body, bodyRows, MIN_COLUMNS, MIN_ROWS, panesOnScreen } from './layouts.js';
-import { ConfirmAbort, ConfirmApprove, dialogHeight, FULL_BODY, Help, LineDialog } from './dialogs.js';
+import { ConfirmAbort, ConfirmApprove, DIALOG_HINTS, dialogHeight, FULL_BODY, Help, LineDialog } from './dialogs.js';
 import { Header, HintLine, meters } from './status-bar.js';
 
 export { MIN_COLUMNS, MIN_ROWS } from './layouts.js';
@@ -222,7 +222,7 @@ export function App(props: AppProps) {
       theme={theme}
     />
   );
-  const hintLine = <HintLine message={ui.message} hints={hints(kc)} theme={theme} />;
+  const hintLine = <HintLine message={ui.message} hints={ui.dialog.kind === 'none' ? hints(kc) : DIALOG_HINTS[ui.dialog.kind]} theme={theme} />;
   const body = bodyRows(size);
   const d = ui.dialog;
   const target = 'id' in d ? model.engine.get(d.id) : undefined;

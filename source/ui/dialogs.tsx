@@ -38,6 +38,16 @@ export function dialogHeight(kind: Dialog['kind']): number {
   return kind === 'filter' || kind === 'command' ? 4 : kind === 'rejectReason' ? 6 : 0;
 }
 
+/** The hint line while a dialog owns the keys. */
+export const DIALOG_HINTS: Record<Exclude<Dialog['kind'], 'none'>, string[]> = {
+  help: ['j/k scroll', 'Esc close'],
+  filter: ['type to filter', 'Enter keep', 'Esc clear'],
+  command: ['Tab complete', 'Enter run', 'Esc close'],
+  rejectReason: ['type the reason', 'Enter submit', 'Esc cancel'],
+  confirmApprove: ['Left/Right choose', 'Enter confirm', 'Esc cancel'],
+  confirmAbort: ['Left/Right choose', 'Enter confirm', 'Esc cancel'],
+};
+
 export const FULL_BODY: ReadonlySet<Dialog['kind']> = new Set(['help', 'confirmApprove', 'confirmAbort']);
 
 function Buttons(props: { yes: string; onYes: boolean; theme: Theme }) {

@@ -37,11 +37,11 @@ const words = (s: Seen): string => stateLabel(s.state, { color: false, ascii: tr
 /** The deployment as it is now, if it is still as the dialog showed it; otherwise why not. */
 function unchanged(id: string, seen: Seen, ctx: UiContext): string | undefined {
   const now: DeploymentView | undefined = ctx.get(id);
-  if (!now) return `${id} is gone; nothing was done`;
+  if (!now) return `nothing was done: ${id} is gone`;
   const current = { state: now.state, stage: now.stage, outcome: now.outcome };
   if (sameSeen(seen, current)) return undefined;
   const by = now.decidedBy ? ` by ${now.decidedBy}` : '';
-  return `${id} changed while the dialog was open: it was ${words(seen)}, now ${words(current)}${by}; nothing was done`;
+  return `nothing was done: ${id} changed while the dialog was open (was ${words(seen)}, now ${words(current)}${by})`;
 }
 
 function edit(text: string, k: KeyPress, max: number): string | undefined {

@@ -190,7 +190,7 @@ describe('every decision confirms what it acts on', () => {
     w.keys(text('a'));
     w.ds.set('d1', { ...(w.ds.get('d1') as DeploymentView), state: 'canary', decidedBy: 'replay-bob' });
     expect(w.key(named('return'))).toEqual([]);
-    expect(w.ui.message).toEqual({ text: 'd1 changed while the dialog was open: it was awaiting approval, now canary at stage 1 by replay-bob; nothing was done', error: true });
+    expect(w.ui.message).toEqual({ text: 'nothing was done: d1 changed while the dialog was open (was awaiting approval, now canary at stage 1 by replay-bob)', error: true });
   });
 
   it('a rejection whose deployment moved on is refused too; an abort of a canary that changed stage as well', () => {
@@ -199,12 +199,12 @@ describe('every decision confirms what it acts on', () => {
     w.keys(text('r'), ...'no'.split('').map(text));
     w.ds.set('d1', { ...(w.ds.get('d1') as DeploymentView), state: 'rejected', outcome: 'rejected' });
     expect(w.key(named('return'))).toEqual([]);
-    expect(w.ui.message?.text).toMatch(/^d1 changed while the dialog was open: it was awaiting approval, now rejected/);
+    expect(w.ui.message?.text).toMatch(/^nothing was done: d1 changed while the dialog was open \(was awaiting approval, now rejected/);
     w.add(view('c1', 2, 'canary', 'LOW'));
     w.keys(text('k'), text('A'), named('right'));
     w.ds.set('c1', { ...(w.ds.get('c1') as DeploymentView), stage: 1 });
     expect(w.key(named('return'))).toEqual([]);
-    expect(w.ui.message?.text).toMatch(/it was canary at stage 1, now canary at stage 2/);
+    expect(w.ui.message?.text).toMatch(/was canary at stage 1, now canary at stage 2/);
   });
 
   it('read-only: the reason comes from the binding, and nothing opens', () => {
