@@ -32,11 +32,18 @@ describe('attached console in a terminal', () => {
     let screen = '';
     tui.stdout.on('data', (d: Buffer) => (screen += d.toString()));
     await waitFor(() => screen.includes('attached to') && screen.includes('m1'), { shows: () => screen.slice(-2000) });
-    tui.stdin.write('a');
+    tui.stdin.write('a'); // every approval asks, naming the deployment
+    await waitFor(() => screen.includes('Approve m1?'), { shows: () => screen.slice(-2000) });
+    await new Promise((r) => setTimeout(r, 200));
+    if (screen.slice(screen.lastIndexOf('Approve m1?')).includes('[ Cancel ]')) {
+      tui.stdin.write('\u001b[C');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    tui.stdin.write('\r');
     const approvedBy = () => (inspect.prepare("SELECT CAST(canonical AS TEXT) FROM audit WHERE deployment_id = 'm1' AND CAST(canonical AS TEXT) LIKE '%\"event\":\"approved\"%'").pluck().get() as string | undefined) ?? '';
     await waitFor(() => approvedBy() !== '', { shows: () => screen.slice(-2000) });
     expect(JSON.parse(approvedBy()).actor).toEqual({ id: 'dave', kind: 'human' });
-    await waitFor(() => screen.includes('approved m1 as dave'), { shows: () => screen.slice(-2000) });
+    await waitFor(() => screen.includes('approved m1 (payments-api 2.0.0) as dave'), { shows: () => screen.slice(-2000) });
     await waitFor(() => (inspect.prepare('SELECT outcome FROM deployments WHERE id = ?').pluck().get('m1') as string | null) === 'succeeded', { shows: state });
     tui.stdin.write('q');
     expect(await exited(tui)).toBe(0);
