@@ -18,6 +18,7 @@ const load = {
   serve: () => import('./commands/serve.js'),
   quarantine: () => import('./commands/quarantine.js'),
   whatif: () => import('./commands/whatif.js'),
+  evaluate: () => import('./commands/evaluate.js'),
 };
 import { joinDashValues } from './commands/argv.js';
 import { InputError } from './io/input-error.js';
@@ -43,6 +44,7 @@ const cli = meow(
     $ genops-tui token list|revoke NAME [--db F] [--json]
     $ genops-tui record [-n 60] [--seed 1] [--services 8] [--out FILE] [--description TEXT]
     $ genops-tui whatif --config NEW.yaml [--baseline OLD.yaml] [FIXTURE.ndjson | --history F --catalog F | --db F] [--json]
+    $ genops-tui evaluate --config F [FIXTURE.ndjson | --history F --catalog F | --db F] [-n N] [--md|--json]
     $ genops-tui simulate [-n 500] [--seed 42] [--services 20] [--autonomy governed] [--quick|--full] [--every-sample] [--db FILE] [--json|--md]
 
   Commands
@@ -64,6 +66,8 @@ const cli = meow(
     record          Run the simulator and write a replayable fixture (NDJSON)
     whatif          Recorded history decided again under another configuration: what would have been
                     blocked, gated or auto-approved instead, failures caught or let through, approvals/week
+    evaluate        The configured advisor (advisor: kind openai) in shadow over recorded history: precision
+                    and recall of its holds against actual failures, beside the built-in advisor; latency, tokens
     simulate        The paper's study on a seeded synthetic workload, through the real engine
                     (--quick: 100 deployments, --full: 15,847, the paper's study size)
 
@@ -177,6 +181,8 @@ async function run(): Promise<number> {
       return (await load.token()).tokenCommand(sub, arg, f, processIo);
     case 'serve':
       return (await load.serve()).serveCommand(f, processIo);
+    case 'evaluate':
+      return (await load.evaluate()).evaluateCommand(sub, f, processIo);
     case 'whatif':
       return (await load.whatif()).whatifCommand(sub, f, processIo);
     case 'quarantine':
