@@ -31,7 +31,11 @@ export interface WhatifReplay {
 
 const side = (a: Assessment): DecisionSide => ({ action: a.decision.action, plan: a.decision.plan, level: a.level, score: a.score, reason: a.decision.reasons[0] ?? '' });
 
-export function replayDecisions(recorded: readonly RecordedDeployment[], catalog: CatalogIndex, base: Config, next: Config, embedder: Embedder = featureEmbedder): WhatifReplay {
+/**
+ * Walks recorded requests in the order they were made; before each one, the deployments recorded as finished
+ * earlier are added to `history`. `visit` sees each request with the history as it stood.
+ */
+export function walkHistory(recorded: readonly RecordedDeployment[], catalog: CatalogIndex, embedder: Embedder, visit: (r: RecordedDeployment, t: number, history: ReplayHistory) => void): void {
   // Times parsed once: sorting 15k records would otherwise parse each date about 30 times.
   const requests = recorded.map((r) => ({ r, t: Date.parse(r.request.requestedAt) })).sort((a, b) => a.t - b.t);
   const finished = recorded
@@ -39,18 +43,24 @@ export function replayDecisions(recorded: readonly RecordedDeployment[], catalog
     .map((r) => ({ r, t: Date.parse(r.finishedAt as string) }))
     .sort((a, b) => a.t - b.t);
   const history = new ReplayHistory(catalog, embedder, finished.length);
-  const assessors = { base: new Assessor(catalog, base, history, embedder), next: new Assessor(catalog, next, history, embedder) };
-  const rows: WhatifRow[] = [];
-  const skipped: string[] = [];
-  const fidelity = { compared: 0, same: 0 };
   let added = 0;
   for (const { r, t } of requests) {
-    // Everything that had finished before this request was made, in the order it finished.
     while (added < finished.length && (finished[added] as { t: number }).t < t) {
       const f = (finished[added] as { r: RecordedDeployment }).r;
       history.add({ request: f.request, outcome: f.outcome as Outcome, finishedAt: f.finishedAt as string, ...(f.failureReason ? { failureReason: f.failureReason } : {}) });
       added += 1;
     }
+    visit(r, t, history);
+  }
+}
+
+export function replayDecisions(recorded: readonly RecordedDeployment[], catalog: CatalogIndex, base: Config, next: Config, embedder: Embedder = featureEmbedder): WhatifReplay {
+  let assessors: { base: Assessor; next: Assessor } | undefined;
+  const rows: WhatifRow[] = [];
+  const skipped: string[] = [];
+  const fidelity = { compared: 0, same: 0 };
+  walkHistory(recorded, catalog, embedder, (r, t, history) => {
+    assessors ??= { base: new Assessor(catalog, base, history, embedder), next: new Assessor(catalog, next, history, embedder) };
     let a: Assessment;
     let b: Assessment;
     try {
@@ -59,13 +69,13 @@ export function replayDecisions(recorded: readonly RecordedDeployment[], catalog
     } catch (error) {
       if (!(error instanceof UnknownServiceError)) throw error;
       skipped.push(r.request.id);
-      continue;
+      return;
     }
     if (r.recordedAction !== undefined) {
       fidelity.compared += 1;
       if (r.recordedAction === a.decision.action) fidelity.same += 1;
     }
     rows.push({ id: r.request.id, serviceId: r.request.serviceId, requestedAtMs: t, outcome: r.outcome, base: side(a), next: side(b) });
-  }
+  });
   return { rows, skipped, fidelity };
 }
