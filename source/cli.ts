@@ -22,6 +22,7 @@ const load = {
 };
 import { joinDashValues } from './commands/argv.js';
 import { InputError } from './io/input-error.js';
+import { databaseTrouble, isDatabaseTrouble } from './store/database-trouble.js';
 
 const cli = meow(
   `
@@ -34,10 +35,10 @@ const cli = meow(
     $ genops-tui similar --request FILE|- [--k 10] [--exact] [--db FILE] [--json]
     $ genops-tui audit verify|tail|export [-n 20] [--jobs N] [--db FILE] [--json]
     $ genops-tui gate --service S --version V [--lines N --files N --migration --config-change --hotfix
-                      --summary TEXT --requested-by ID --id ID] [--request F|-] [--wait 30m | --no-wait] [--db F] [--json]
+                      --summary TEXT --requested-by ID --id ID] [--request F|-] [--wait 30m | --no-wait] [--db F | --server URL] [--json]
     $ genops-tui engine [--db F] [--config F] [--catalog F]
-    $ genops-tui approve ID [--as NAME] [--reason TEXT] [--db F]
-    $ genops-tui reject ID --reason TEXT [--as NAME] [--db F]
+    $ genops-tui approve ID [--as NAME] [--reason TEXT] [--db F | --server URL]
+    $ genops-tui reject ID --reason TEXT [--as NAME] [--db F | --server URL]
     $ genops-tui quarantine list [--db F] [--json]
     $ genops-tui serve --listen HOST:PORT [--db F] [--config F] [--catalog F] [--tls-cert F --tls-key F] [--rate-limit N]
     $ genops-tui token create NAME --role viewer|requester|approver|operator|admin [--expires 90d|never] [--db F] [--json]
@@ -77,10 +78,11 @@ const cli = meow(
     --config FILE     Governance configuration (JSON or YAML); SPEC.md defaults otherwise
     --history FILE    assess: finished deployments (NDJSON) to use instead of the database
     --db FILE         Database file (default data/genops.db, or GENOPS_DB)
+    --server URL      gate, approve, reject: a \`genops-tui serve\` (or GENOPS_SERVER), with its token in GENOPS_TOKEN;
+                      the engine records the token's name (--as and --requested-by are refused)
     --json            Machine-readable output
     --no-color        No colour (NO_COLOR is honoured too)
     --ascii           ASCII bars and symbols only
-    --no-bell         Console: no terminal bell when something new needs a human
     --no-bell         Console: no terminal bell when something new needs a human
     --readonly        Console: watch only, nothing can be decided
     --as NAME         Operator identity for approvals (default: the OS user)
@@ -119,7 +121,6 @@ const cli = meow(
       color: { type: 'boolean', default: true },
       ascii: { type: 'boolean', default: false },
       bell: { type: 'boolean', default: true },
-      bell: { type: 'boolean', default: true },
       speed: { type: 'number' },
       service: { type: 'string' },
       version: { type: 'string' },
@@ -145,6 +146,7 @@ const cli = meow(
       tlsCert: { type: 'string' },
       tlsKey: { type: 'string' },
       rateLimit: { type: 'number' },
+      server: { type: 'string' },
       baseline: { type: 'string' },
     },
     // A mistyped flag (--readonyl) must not silently open a console that decides: unknown flags are errors.
@@ -214,5 +216,9 @@ try {
   } else if (error instanceof UsageError) {
     processIo.err(`error: ${error.message}\nRun genops-tui --help for usage.`);
     process.exitCode = 2;
+  } else if (isDatabaseTrouble(error)) {
+    // A full disk or a locked database: one clear line, not a stack (nothing half-written: SQLite rolled back).
+    processIo.err(`error: ${databaseTrouble(error)}`);
+    process.exitCode = 1;
   } else throw error;
 }

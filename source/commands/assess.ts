@@ -1,4 +1,5 @@
 // `genops-tui assess`: one request through the governed decision, printed for a person or as JSON.
+import { safeJson } from '../domain/safe-json.js';
 import { Assessor } from '../domain/assess.js';
 import type { Assessment } from '../domain/assess.js';
 import type { HistoryView } from '../domain/history.js';
@@ -59,6 +60,6 @@ function memoryHistory(file: string, catalog: CatalogIndex, io: CommandIo): Hist
 }
 
 function print(assessment: Assessment, opts: AssessOptions, io: CommandIo): void {
-  if (opts.json) io.out(JSON.stringify(assessment, null, 2));
+  if (opts.json) io.out(safeJson(assessment, 2));
   else io.out(assessmentText(assessment, makePaint(opts.color && colourWanted(process.stdout)), opts.ascii));
 }

@@ -116,7 +116,13 @@ export function openReplay(file: string, flags: Pick<ConsoleFlags, 'db' | 'confi
 
 /** Live: this console is the engine (it takes the lease), with the real clock. */
 function openLive(flags: ConsoleFlags & { catalog?: string }, io: CommandIo): ReplaySession {
-  const live = openLiveEngine(flags, () => undefined);
+  let live: ReturnType<typeof openLiveEngine>;
+  try {
+    live = openLiveEngine(flags, () => undefined); // another engine holds the lease: attach, writing nothing
+  } catch (error) {
+    if (error instanceof EngineBusy) return openAttached(flags, io);
+    throw error;
+  }
   try {
     live.runner.start();
   } catch (error) {

@@ -4,17 +4,20 @@ import { userInfo } from 'node:os';
 import { requestSchema } from '../domain/schemas.js';
 import type { DeploymentRequest, Outcome } from '../domain/schemas.js';
 import { safeJson } from '../domain/safe-json.js';
+import { databaseTrouble, isTransient } from '../store/database-trouble.js';
 import { sanitize } from '../domain/sanitize.js';
 import type { Assessment } from '../domain/assess.js';
 import { InputError, zodProblems } from '../io/input-error.js';
 import { loadRequest } from '../io/load.js';
 import { AuditLog } from '../store/audit-log.js';
+import type { AuditEntry } from '../store/audit-log.js';
 import { dbPath, openDatabase } from '../store/database.js';
 import type { Db } from '../store/database.js';
 import { Lease } from '../store/lease.js';
 import { Submissions } from '../store/submissions.js';
 import type { CommandIo } from './io.js';
 import { UsageError } from './io.js';
+import { remoteClient } from '../client/server-flags.js';
 
 /** Exit codes of `gate`, one per outcome (documented in the README). */
 export const GATE_EXIT = {
@@ -50,6 +53,8 @@ export interface GateFlags {
   wait?: string;
   noWait: boolean;
   json: boolean;
+  /** A `genops-tui serve` to submit to over HTTP (or GENOPS_SERVER), with GENOPS_TOKEN. */
+  server?: string;
 }
 
 /** "30s", "15m", "4h", "250ms", or plain seconds. */
@@ -60,7 +65,7 @@ export function parseDuration(text: string): number {
   return Number(m[1]) * unit;
 }
 
-function requestFrom(flags: GateFlags, now: number): DeploymentRequest {
+export function requestFrom(flags: GateFlags, now: number): DeploymentRequest {
   if (flags.request) return loadRequest(flags.request);
   if (!flags.service || !flags.version) throw new UsageError('gate needs --service and --version (or --request FILE|-)');
   const candidate = {
@@ -86,7 +91,7 @@ function requestFrom(flags: GateFlags, now: number): DeploymentRequest {
   return parsed.data;
 }
 
-interface Row {
+export interface Row {
   state: string;
   outcome: string | null;
   failure_reason: string | null;
@@ -106,6 +111,8 @@ export async function gateCommand(flags: GateFlags, io: CommandIo, signals: Node
   const start = Date.now();
   const request = requestFrom(flags, start);
   const waitMs = flags.wait ? parseDuration(flags.wait) : 6 * 3_600_000;
+  const remote = remoteClient(flags);
+  if (remote) return (await import('../client/http-gate.js')).gateRemotely(remote, request, flags, start, waitMs, io, signals);
   const db = openDatabase(dbPath(flags.db));
   const file = flags.request ?? '(flags)';
   try {
@@ -172,7 +179,25 @@ class GateWait {
     return this.cancelled() ? GATE_EXIT.withdrawn : GATE_EXIT.timedOut;
   }
 
+  /** The wait, riding out a full disk or a locked database with backoff (one line said, not a stack per try). */
   async run(): Promise<number> {
+    let pause = 250;
+    let said = '';
+    for (;;) {
+      try {
+        return await this.poll();
+      } catch (error) {
+        if (!isTransient(error) || this.cancelled() || Date.now() - this.start > this.waitMs) throw error;
+        const line = databaseTrouble(error);
+        if (line !== said) this.io.err(`warning: ${line}; the gate keeps waiting`);
+        said = line;
+        await sleep(pause);
+        pause = Math.min(5_000, pause * 2);
+      }
+    }
+  }
+
+  private async poll(): Promise<number> {
     const id = this.request.id;
     for (;;) {
       const now = Date.now();
@@ -273,8 +298,19 @@ const OUTCOME_EXIT: Record<Outcome, number> = {
 };
 
 function report(db: Db, request: DeploymentRequest, r: Row, flags: GateFlags, io: CommandIo): number {
-  const a = r.assessment ? (JSON.parse(r.assessment) as Assessment) : undefined;
-  const audit = new AuditLog(db).forDeployment(request.id);
+  const assessment = r.assessment ? (JSON.parse(r.assessment) as Assessment) : undefined;
+  return printReport({ request, row: r, assessment, audit: new AuditLog(db).forDeployment(request.id) }, flags, io);
+}
+
+/** What a gate reports, from wherever it was read (the database here, a `genops-tui serve` over HTTP). */
+export interface GateFacts {
+  request: Pick<DeploymentRequest, 'id' | 'version'>;
+  row: Row;
+  assessment: Assessment | undefined;
+  audit: AuditEntry[];
+}
+
+export function printReport({ request, row: r, assessment: a, audit }: GateFacts, flags: Pick<GateFlags, 'json'>, io: CommandIo): number {
   const stages = audit.filter((e) => e.event === 'stage_analysed').map((e) => ({ percent: e.payload.percent, verdict: e.payload.verdict, reason: e.payload.reason }));
   const rollbackFailed = !r.outcome && r.state === 'rollback_failed';
   const code = rollbackFailed ? GATE_EXIT.rollbackFailed : OUTCOME_EXIT[r.outcome as Outcome] ?? GATE_EXIT.rolledBack;

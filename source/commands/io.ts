@@ -1,4 +1,5 @@
 // What a command may touch: two output streams. Tests pass their own.
+import { sanitize } from '../domain/sanitize.js';
 export interface CommandIo {
   out(text: string): void;
   err(text: string): void;
@@ -18,7 +19,9 @@ export const processIo: CommandIo = {
     if (stdoutClosed || process.stdout.destroyed) throw new BrokenPipe();
     process.stdout.write(`${text}\n`);
   },
-  err: (text) => process.stderr.write(`${text}\n`),
+  // Error messages quote input (file names, keys of a bad line, ids): every line is made terminal-safe here, so
+  // no error path can forget it. (Colour is only ever written to stdout.)
+  err: (text) => process.stderr.write(`${text.split('\n').map((line) => sanitize(line, 10_000)).join('\n')}\n`),
 };
 
 /** Wrong or missing flags: exit code 2 with the usage hint. */

@@ -1,4 +1,5 @@
 // `genops-tui quarantine list`: what was rejected, where it came from and why.
+import { safeJson } from '../domain/safe-json.js';
 import { sanitize } from '../domain/sanitize.js';
 import { formatProblem } from '../io/input-error.js';
 import { dbPath, openDatabase } from '../store/database.js';
@@ -11,7 +12,7 @@ export function quarantineCommand(sub: string | undefined, flags: { db?: string;
   const db = openDatabase(dbPath(flags.db));
   try {
     const entries = new Quarantine(db).list();
-    if (flags.json) for (const e of entries) io.out(JSON.stringify(e));
+    if (flags.json) for (const e of entries) io.out(safeJson(e));
     else {
       if (entries.length === 0) io.out('quarantine is empty');
       for (const e of entries) io.out(`${new Date(e.at).toISOString()} ${sanitize(e.source)} ${sanitize(formatProblem(e), 300)}${e.raw ? `\n    ${sanitize(e.raw, 160)}` : ''}`);

@@ -1,4 +1,5 @@
 // `genops-tui similar --request F`: the nearest executed deployments in history, with outcome.
+import { safeJson } from '../domain/safe-json.js';
 import { featureEmbedder } from '../domain/embedding.js';
 import { summariseEvidence } from '../domain/evidence.js';
 import { sanitize } from '../domain/sanitize.js';
@@ -23,7 +24,7 @@ export function similarCommand(flags: { request?: string; k?: number; db?: strin
       : ctx.history.nearest(vector, k);
     const evidence = summariseEvidence(neighbours, k);
     if (flags.json) {
-      io.out(JSON.stringify({ requestId: request.id, k, similarFailureRate: evidence.similarFailureRate, confidence: evidence.confidence, neighbours }, null, 2));
+      io.out(safeJson({ requestId: request.id, k, similarFailureRate: evidence.similarFailureRate, confidence: evidence.confidence, neighbours }, 2));
       return 0;
     }
     io.out(`${neighbours.length} similar to ${sanitize(request.id)} (${sanitize(request.serviceId)}): failure share ${(evidence.similarFailureRate * 100).toFixed(1)}%, confidence ${evidence.confidence.toFixed(2)}`);

@@ -1,4 +1,5 @@
 // `genops-tui simulate`: the paper's study on a seeded synthetic workload, measured by the real engine.
+import { safeJson } from '../domain/safe-json.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,7 +54,7 @@ export function simulateCommand(flags: SimulateFlags, io: CommandIo): number {
     run.db.close();
     // On a terminal only: the report itself stays byte-identical for a seed.
     if (tty) process.stderr.write(` in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
-    if (flags.json) io.out(JSON.stringify(study, null, 2));
+    if (flags.json) io.out(safeJson(study, 2));
     else io.out(studyMarkdown(study));
     return 0;
   } finally {

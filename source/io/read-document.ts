@@ -2,10 +2,11 @@
 // JSON is parsed with the YAML parser too (YAML is a superset), which gives every node a source position
 // and rejects duplicate keys.
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isNode } from 'yaml';
+import { LineCounter, parseDocument, isNode, visit } from 'yaml';
 import type { z } from 'zod';
 import { InputError, zodProblems } from './input-error.js';
 
+/** The file's text; invalid UTF-8 is kept as U+FFFD, for the caller to reject where it lands (NDJSON: per line). */
 export function readText(file: string): string {
   if (file === '-') return readFileSync(0, 'utf8');
   try {
@@ -16,17 +17,35 @@ export function readText(file: string): string {
   }
 }
 
+/** A document (request, catalog, configuration) must be valid UTF-8 without NUL bytes, as NDJSON lines must. */
+function checkEncoding(file: string, text: string): void {
+  const bad = /[\ufffd\u0000]/u.exec(text);
+  if (!bad) return;
+  const line = text.slice(0, bad.index).split('\n').length;
+  throw new InputError([{ file, line, field: '(file)', message: bad[0] === '\u0000' ? 'contains a NUL byte' : 'invalid UTF-8' }]);
+}
+
 export function parseDocumentText<S extends z.ZodType>(file: string, text: string, schema: S): z.infer<S> {
   const lines = new LineCounter();
   // JSON files get the YAML parser's JSON schema, so YAML-only syntax (bare words) is an error there.
   const json = file.endsWith('.json') || file === '(stdin)';
+  checkEncoding(file, text);
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, ...(json ? { schema: 'json' } : {}) });
   if (doc.errors.length > 0) {
     throw new InputError(
       doc.errors.map((e) => ({ file, line: e.linePos?.[0].line ?? lines.linePos(e.pos[0]).line, field: '(syntax)', message: e.message.split('\n')[0] ?? e.message })),
     );
   }
-  const parsed = schema.safeParse(doc.toJS());
+  let value: unknown;
+  try {
+    // yaml refuses documents whose aliases would expand past 100 (a "billion laughs" bomb) by throwing.
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    let line: number | undefined;
+    visit(doc, { Alias: (_key, node) => ((line ??= node.range ? lines.linePos(node.range[0]).line : undefined), visit.BREAK) });
+    throw new InputError([{ file, ...(line !== undefined ? { line } : {}), field: '(aliases)', message: `rejected: ${error instanceof Error ? error.message : String(error)}` }]);
+  }
+  const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const lineOf = (path: PropertyKey[]): number | undefined => {
     // The deepest node that exists along the path: an absent field is reported at its parent.

@@ -3,7 +3,7 @@
 // cache that is rebuilt whenever its file is missing, corrupt (checksum), built by another embedder, or behind.
 import hnsw from 'hnswlib-node';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, renameSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, readSync, renameSync } from 'node:fs';
 import type { Db } from './database.js';
 import { getMeta, setMeta } from './database.js';
 
@@ -88,9 +88,8 @@ export class VectorIndex {
     const file = this.file as string;
     if (!existsSync(file)) return { rebuild: 'index file missing' };
     if (getMeta(this.db, 'index_embedder') !== this.embedderVersion) return { rebuild: 'built by another embedder version' };
-    const bytes = readFileSync(file);
     // Checked before hnswlib reads it: a truncated or altered file must never reach native code.
-    if (createHash('sha256').update(bytes).digest('hex') !== getMeta(this.db, 'index_sha256')) return { rebuild: 'index file corrupt (checksum mismatch)' };
+    if (fileSha256(file) !== getMeta(this.db, 'index_sha256')) return { rebuild: 'index file corrupt (checksum mismatch)' };
     const index = new hnsw.HierarchicalNSW('cosine', this.dimensions);
     try {
       index.readIndexSync(file);
@@ -173,7 +172,7 @@ export class VectorIndex {
     const tmp = `${this.file}.tmp`;
     this.index.writeIndexSync(tmp);
     chmodSync(tmp, 0o600);
-    const sum = createHash('sha256').update(readFileSync(tmp)).digest('hex');
+    const sum = fileSha256(tmp);
     renameSync(tmp, this.file);
     this.db.transaction(() => {
       setMeta(this.db, 'index_sha256', sum);
@@ -181,4 +180,17 @@ export class VectorIndex {
       setMeta(this.db, 'index_count', String(this.count));
     })();
   }
+}
+
+/** SHA-256 of a file, read in 1 MiB chunks: an index of any size (2 GiB and up) is hashed without loading it. */
+export function fileSha256(file: string): string {
+  const hash = createHash('sha256');
+  const chunk = Buffer.allocUnsafe(1 << 20);
+  const fd = openSync(file, 'r');
+  try {
+    for (let n = readSync(fd, chunk, 0, chunk.length, null); n > 0; n = readSync(fd, chunk, 0, chunk.length, null)) hash.update(chunk.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
 }
