@@ -59,7 +59,9 @@ export function riskLines(d: DeploymentView, width: number, theme: Theme): React
   for (const p of a.policies) wrapped(`policy-${p.id}`, `${p.effect}${p.waivedBy ? ` (waived: ${sanitize(p.waivedBy, 40)})` : ''} ${sanitize(p.id)}: ${sanitize(p.reason)}`, '  ', { color: p.waivedBy ? 'gray' : p.effect === 'deny' ? 'red' : p.effect === 'warn' ? 'gray' : 'yellow' });
   // The built-in advisor starts its rationale with its recommendation: said once, not "hold: hold:".
   const rationale = a.advisor.rationale.startsWith(`${a.advisor.recommendation}: `) ? a.advisor.rationale.slice(a.advisor.recommendation.length + 2) : a.advisor.rationale;
-  wrapped('advisor', `advisor ${a.advisor.recommendation} (${a.advisor.confidence.toFixed(2)}): ${sanitize(rationale)}`, '  ', { dim: true });
+  // Which advisor answered: a model by name, or the built-in one standing in for it (and why); nothing extra for the built-in default.
+  const by = a.advisor.fallbackReason ? ` built-in, standing in (${sanitize(a.advisor.fallbackReason, 80)})` : a.advisor.by === 'builtin' ? '' : ` ${sanitize(a.advisor.by, 40)}`;
+  wrapped('advisor', `advisor${by} ${a.advisor.recommendation} (${a.advisor.confidence.toFixed(2)}): ${sanitize(rationale)}`, '  ', { dim: true });
   const c = d.request.change;
   wrapped('change', `${sanitize(d.request.version)} by ${sanitize(d.request.requestedBy)}: +${c.linesChanged} lines, ${c.filesChanged} files${c.dbMigration ? ', migration' : ''}${c.configChange ? ', config' : ''}${c.hotfix ? ', hotfix' : ''}`, '  ');
   wrapped('summary', `${glyph(theme, 'open')}${sanitize(c.summary)}${glyph(theme, 'close')}`, '  ', { dim: true });
