@@ -39,4 +39,7 @@ export interface DeploymentView {
   requestedAtMs: number;
   updatedAtMs: number;
   finishedAtMs: number | null;
+  /** In flight: when an unanswered gate expires, and when the current stage's bake ends (console countdowns). */
+  approvalExpiresAtMs?: number;
+  bakeUntilMs?: number;
 }

@@ -337,6 +337,8 @@ export class Engine {
       reason: ctx.reason || (state === 'blocked' ? live.view.assessment.decision.reasons.join('; ') : ''),
       decidedBy: ctx.decidedBy,
       updatedAtMs: now,
+      approvalExpiresAtMs: ctx.approvalExpiresAt,
+      bakeUntilMs: ctx.bakeUntil,
     });
     if (outcome) {
       live.view.outcome = outcome;

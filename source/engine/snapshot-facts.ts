@@ -62,5 +62,7 @@ export function viewOf(d: { request: DeploymentRequest; tier: Tier; assessment: 
     requestedAtMs: Date.parse(d.request.requestedAt),
     updatedAtMs: now,
     finishedAtMs: null,
+    approvalExpiresAtMs: ctx.approvalExpiresAt,
+    bakeUntilMs: ctx.bakeUntil,
   };
 }

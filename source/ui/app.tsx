@@ -230,7 +230,7 @@ export function App(props: AppProps) {
   if (FULL_BODY.has(d.kind)) {
     main =
       d.kind === 'help' ? <Help context={kc} theme={theme} width={Math.min(size.columns, 110)} height={body} offset={d.offset} />
-      : d.kind === 'confirmApprove' && target ? <ConfirmApprove d={target} onYes={d.choice !== 'cancel'} theme={theme} width={size.columns} height={body} operator={props.operator} />
+      : d.kind === 'confirmApprove' && target ? <ConfirmApprove d={target} onYes={d.choice !== 'cancel'} theme={theme} width={size.columns} height={body} operator={props.operator} now={model.now} />
       : d.kind === 'confirmAbort' && target ? <ConfirmAbort d={target} onYes={d.choice !== 'cancel'} theme={theme} width={size.columns} height={body} operator={props.operator} />
       : null;
   } else {

@@ -14,6 +14,7 @@ import { attrs, button, glyph, LEVEL_COLOR, stateLabel } from './theme.js';
 import type { Dialog } from './ui-state.js';
 import { fit } from './text.js';
 import { COMMANDS } from './ui-reducer.js';
+import { countdown } from './deployment-list.js';
 
 function Frame(props: { title: string; theme: Theme; children: ReactNode; width: number; height?: number }) {
   return (
@@ -73,11 +74,12 @@ const identity = (d: DeploymentView, theme: Theme): ReactNode => (
 const keysLine = (theme: Theme, operator: string): string =>
   `${glyph(theme, 'left')}/${glyph(theme, 'right')} or Tab choose ${glyph(theme, 'dot')} Enter confirms ${glyph(theme, 'dot')} Esc cancels ${glyph(theme, 'dot')} as ${sanitize(operator, 30)}`;
 
-export function ConfirmApprove(props: { d: DeploymentView; onYes: boolean; theme: Theme; width: number; height: number; operator: string }) {
+export function ConfirmApprove(props: { d: DeploymentView; onYes: boolean; theme: Theme; width: number; height: number; operator: string; now: number }) {
   const { d, theme } = props;
   const rows = props.height - 2 - 2 - 2; // border, title and identity, keys and buttons
+  const expires = d.approvalExpiresAtMs === undefined ? '' : ` (the gate expires in ${countdown(d.approvalExpiresAtMs - props.now)})`;
   return (
-    <Frame title={`Approve ${sanitize(d.id)}?`} theme={theme} width={props.width} height={props.height}>
+    <Frame title={`Approve ${sanitize(d.id)}?${expires}`} theme={theme} width={props.width} height={props.height}>
       {identity(d, theme)}
       {fitLines(riskLines(d, props.width - 2, theme), rows, theme)}
       <Box flexGrow={1} />

@@ -51,7 +51,7 @@ export function Body(p: LayoutProps): ReactNode {
   const { ui, theme, size, selected } = p;
   const body = bodyRows(size) - p.dialogRows;
   const focus = (pane: Pane): boolean => ui.pane === pane;
-  const canary = (height: number, width: number) => <CanaryPane deployment={selected} height={height} width={width} focused={focus('canary')} theme={theme} slo={p.slo} />;
+  const canary = (height: number, width: number) => <CanaryPane deployment={selected} height={height} width={width} focused={focus('canary')} theme={theme} slo={p.slo} now={p.now} />;
   const similar = (height: number, width: number) => <SimilarPane deployment={selected} height={height} width={width} focused={focus('similar')} theme={theme} />;
   const timeline = (height: number, width: number) => (
     <AuditPane entries={p.timeline} height={height} width={width} focused={focus('timeline')} theme={theme} offset={ui.scroll.timeline} title={`Timeline of ${selected?.id ?? ''} (audit entries and stage verdicts)`} showDeployment={false} />

@@ -32,7 +32,7 @@ describe('attached console', () => {
     );
     expect(lastFrame()).toContain('LIVE');
     expect(lastFrame()).toContain('attached to engine-host (pid 4242)');
-    expect(lastFrame()).toContain('awaiting appr');
+    expect(lastFrame()).toContain('awaiting,');
     await press(stdin, 'a');
     expect(lastFrame()).toContain('Approve req-1?');
     if (lastFrame()?.includes('[ Cancel ]')) await press(stdin, KEYS.right);

@@ -164,6 +164,19 @@ describe('console screens', () => {
     expect(s.engine.get(d.id)!.state).toBe('awaiting_approval');
   });
 
+  it('countdowns: a gate shows the time left before it expires, a canary the bake left in its stage', async () => {
+    const s = session();
+    stepUntil(s, (ds) => ds.some((d) => d.state === 'awaiting_approval') && ds.some((d) => d.state === 'canary' && (d.bakeUntilMs ?? 0) > s.model.now));
+    const gated = gatedAny(s)!;
+    const canary = s.engine.deployments.find((d) => d.state === 'canary')!;
+    const { stdin, lastFrame } = renderConsole(s);
+    await select(stdin, lastFrame, gated.id);
+    expect(lastFrame()).toMatch(new RegExp(`› ${gated.id} .*awaiting, \\d+h\\d\\dm left`));
+    expect(lastFrame()).toMatch(/expires in \d+h\d\dm unless someone decides/);
+    await select(stdin, lastFrame, canary.id);
+    expect(lastFrame()).toMatch(/bake (\d+m)?\d+s left at \d+%/);
+  });
+
   it('below 60×16 it says the terminal is too small', () => {
     const s = session();
     const tiny = renderConsole(s, { size: { columns: 50, rows: 12 } });

@@ -4,6 +4,7 @@ import { sanitize } from '../../domain/sanitize.js';
 import type { Theme } from '../theme.js';
 import { attrs, glyph, sparkline, stateLabel } from '../theme.js';
 import { fit, wrap } from '../text.js';
+import { countdown } from '../deployment-list.js';
 import { stageOf } from './deployments-pane.js';
 import { contentRows, fitLines, Pane } from './pane.js';
 
@@ -17,7 +18,14 @@ function stoppedBy(d: DeploymentView): string {
   return /abort/i.test(d.reason) && d.decidedBy ? ` by ${sanitize(d.decidedBy, 30)}` : ' by the system';
 }
 
-export function CanaryPane(props: { deployment: DeploymentView | undefined; height: number; width: number; focused: boolean; theme: Theme; slo: { errorRate: number; p99Ms: number } }) {
+/** The countdown that matters now: the gate's expiry, or the bake left in this stage. */
+function clock(d: DeploymentView, now: number, dot: string): string {
+  if (d.state === 'awaiting_approval' && d.approvalExpiresAtMs !== undefined) return ` ${dot} expires in ${countdown(d.approvalExpiresAtMs - now)} unless someone decides`;
+  if (d.state === 'canary' && d.bakeUntilMs !== undefined) return d.bakeUntilMs > now ? ` ${dot} bake ${countdown(d.bakeUntilMs - now)} left at ${d.plan[d.stage] ?? 0}%` : ` ${dot} baked: analysing`;
+  return '';
+}
+
+export function CanaryPane(props: { deployment: DeploymentView | undefined; height: number; width: number; focused: boolean; theme: Theme; slo: { errorRate: number; p99Ms: number }; now: number }) {
   const { deployment: d, theme } = props;
   if (!d) return <Pane title="Canary" focused={props.focused} height={props.height} width={props.width} theme={theme}><Text {...attrs(theme, { dim: true })}>  select a deployment</Text></Pane>;
   const s = stateLabel(d.state, theme, d.outcome);
@@ -53,6 +61,7 @@ export function CanaryPane(props: { deployment: DeploymentView | undefined; heig
       <Text {...attrs(theme, { color: s.color })}>{s.symbol} {s.text}</Text>
       {stoppedBy(d)}
       {stopped && executed && reached !== undefined ? ` at ${reached}% traffic (stage ${stageOf(d)})` : ''}
+      {clock(d, props.now, dot)}
     </Text>,
     // The reason in full, wrapped: it names metric, value, threshold and stage.
     ...(d.reason ? wrap(sanitize(d.reason), Math.max(10, props.width - 8)).map((l, i) => <Text key={`reason-${i}`} wrap="truncate">{'    '}{l}</Text>) : []),

@@ -4,7 +4,7 @@ import type { DeploymentView } from '../../engine/deployment-view.js';
 import { sanitize } from '../../domain/sanitize.js';
 import type { Theme } from '../theme.js';
 import { attrs, glyph, LEVEL_COLOR, stateLabel } from '../theme.js';
-import { age, windowAround } from '../deployment-list.js';
+import { age, countdown, windowAround } from '../deployment-list.js';
 import { cells, fit, fitTail } from '../text.js';
 import { Pane } from './pane.js';
 
@@ -22,8 +22,9 @@ export function stageOf(d: DeploymentView): string {
   return `${Math.min(d.stage + 1, d.plan.length)}/${d.plan.length}`;
 }
 
-function stateCell(d: DeploymentView, theme: Theme): string {
+function stateCell(d: DeploymentView, now: number, theme: Theme): string {
   const s = stateLabel(d.state, theme, d.outcome);
+  if (d.state === 'awaiting_approval' && d.approvalExpiresAtMs !== undefined) return `${s.symbol} awaiting, ${countdown(d.approvalExpiresAtMs - now)} left`;
   const running = d.state === 'canary' || d.state === 'paused' || d.state === 'rolling_back';
   return `${s.symbol} ${s.text}${running ? ` ${d.plan[d.stage] ?? ''}% ${stageOf(d)}` : ''}`;
 }
@@ -32,7 +33,7 @@ function columns(rows: readonly DeploymentView[], inner: number, now: number, th
   const idWidth = Math.min(18, Math.max(4, ...rows.map((d) => cells(sanitize(d.id)))));
   const showVersion = inner >= 88;
   const showTier = inner >= 72;
-  const stateWidth = inner >= 80 ? 24 : 19;
+  const stateWidth = inner >= 80 ? 24 : 22;
   const fixed = 2 + idWidth + 1 + 12 + stateWidth + 1 + 4 + (showVersion ? 10 : 0) + (showTier ? 9 : 0);
   const serviceWidth = Math.max(8, Math.min(24, inner - fixed - 1));
   const all: Array<Column | false> = [
@@ -41,7 +42,7 @@ function columns(rows: readonly DeploymentView[], inner: number, now: number, th
     showVersion && { name: 'version', width: 9, cell: (d) => sanitize(d.request.version) },
     showTier && { name: 'tier', width: 8, cell: (d) => d.tier },
     { name: 'risk', width: 11, cell: (d) => `${d.assessment.level} ${d.assessment.score.toFixed(2)}`, color: (d) => LEVEL_COLOR[d.assessment.level] },
-    { name: 'state', width: stateWidth, cell: (d) => stateCell(d, theme), color: (d) => stateLabel(d.state, theme).color },
+    { name: 'state', width: stateWidth, cell: (d) => stateCell(d, now, theme), color: (d) => stateLabel(d.state, theme).color },
     { name: 'age', width: 4, cell: (d) => age(now - d.requestedAtMs) },
   ];
   return all.filter((c): c is Column => c !== false);
