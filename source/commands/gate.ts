@@ -14,7 +14,8 @@ import type { AuditEntry } from '../store/audit-log.js';
 import { dbPath, openDatabase } from '../store/database.js';
 import type { Db } from '../store/database.js';
 import { Lease } from '../store/lease.js';
-import { Submissions } from '../store/submissions.js';
+import { REAL_TIME, Submissions } from '../store/submissions.js';
+import type { WaitTime } from '../store/submissions.js';
 import type { CommandIo } from './io.js';
 import { UsageError } from './io.js';
 import { remoteClient } from '../client/server-flags.js';
@@ -105,10 +106,8 @@ export const NO_WAIT_ACCEPT_MS = 60_000;
 /** How long a gate that gives up waits for the engine to confirm its withdrawal. */
 export const WITHDRAW_CONFIRM_MS = 10_000;
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-export async function gateCommand(flags: GateFlags, io: CommandIo, signals: NodeJS.EventEmitter = process): Promise<number> {
-  const start = Date.now();
+export async function gateCommand(flags: GateFlags, io: CommandIo, signals: NodeJS.EventEmitter = process, time: WaitTime = REAL_TIME): Promise<number> {
+  const start = time.now();
   const request = requestFrom(flags, start);
   const waitMs = flags.wait ? parseDuration(flags.wait) : 6 * 3_600_000;
   const remote = remoteClient(flags);
@@ -139,7 +138,7 @@ export async function gateCommand(flags: GateFlags, io: CommandIo, signals: Node
     signals.on('SIGINT', cancel);
     signals.on('SIGTERM', cancel);
     try {
-      return await new GateWait(db, request, submissions, start, waitMs, () => cancelled, flags, io, say).run();
+      return await new GateWait(db, request, submissions, start, waitMs, () => cancelled, flags, io, say, time).run();
     } finally {
       signals.off('SIGINT', cancel);
       signals.off('SIGTERM', cancel);
@@ -166,6 +165,7 @@ class GateWait {
     private readonly flags: GateFlags,
     private readonly io: CommandIo,
     private readonly say: (text: string) => void,
+    private readonly time: WaitTime,
   ) {
     this.row = db.prepare('SELECT state, outcome, failure_reason, assessment FROM deployments WHERE id = ?');
     this.lease = new Lease(db, 'engine', 'gate');
@@ -187,11 +187,11 @@ class GateWait {
       try {
         return await this.poll();
       } catch (error) {
-        if (!isTransient(error) || this.cancelled() || Date.now() - this.start > this.waitMs) throw error;
+        if (!isTransient(error) || this.cancelled() || this.time.now() - this.start > this.waitMs) throw error;
         const line = databaseTrouble(error);
         if (line !== said) this.io.err(`warning: ${line}; the gate keeps waiting`);
         said = line;
-        await sleep(pause);
+        await this.time.sleep(pause);
         pause = Math.min(5_000, pause * 2);
       }
     }
@@ -200,7 +200,7 @@ class GateWait {
   private async poll(): Promise<number> {
     const id = this.request.id;
     for (;;) {
-      const now = Date.now();
+      const now = this.time.now();
       const status = this.submissions.status(id);
       if (status?.status === 'refused') {
         this.io.err(`error: the engine refused ${sanitize(id)}: ${sanitize(status.error ?? '')}`);
@@ -234,7 +234,7 @@ class GateWait {
         this.io.err(`error: the request ${sanitize(id)} is ${sanitize(status?.status ?? 'gone')}`);
         return GATE_EXIT.badInput;
       }
-      await sleep(25);
+      await this.time.sleep(25);
     }
   }
 
@@ -260,8 +260,8 @@ class GateWait {
     const id = this.request.id;
     const why = this.why;
     const code = this.givingUpCode;
-    const actionId = this.submissions.requestAction(id, 'withdraw', `gate:${this.request.requestedBy}`, why, Date.now(), null);
-    const answer = await this.submissions.awaitAction(actionId, WITHDRAW_CONFIRM_MS, false);
+    const actionId = this.submissions.requestAction(id, 'withdraw', `gate:${this.request.requestedBy}`, why, this.time.now(), null);
+    const answer = await this.submissions.awaitAction(actionId, WITHDRAW_CONFIRM_MS, false, this.time);
     if (answer === 'unanswered') {
       this.io.err(`${why}: withdrawal of ${sanitize(id)} UNCONFIRMED: no engine answered within ${WITHDRAW_CONFIRM_MS / 1000} s; it stays queued and the engine applies it when it runs`);
       return GATE_EXIT.withdrawalUnconfirmed;
@@ -271,18 +271,18 @@ class GateWait {
       return code;
     }
     // Refused: it had finished, or is rolling back already. Report what really happened.
-    const until = Date.now() + WITHDRAW_CONFIRM_MS;
+    const until = this.time.now() + WITHDRAW_CONFIRM_MS;
     for (;;) {
       const r = this.row.get(id) as Row | undefined;
       if (r?.outcome || r?.state === 'rollback_failed') {
         this.io.err(`${why}: could not withdraw ${sanitize(id)}: ${sanitize(answer.error)}`);
         return report(this.db, this.request, r, this.flags, this.io);
       }
-      if (Date.now() > until) {
+      if (this.time.now() > until) {
         this.io.err(`${why}: the engine refused to withdraw ${sanitize(id)} (${sanitize(answer.error)}) and it has not finished (${sanitize(r?.state ?? '?')})`);
         return GATE_EXIT.withdrawalUnconfirmed;
       }
-      await sleep(25);
+      await this.time.sleep(25);
     }
   }
 }

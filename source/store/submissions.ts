@@ -25,7 +25,13 @@ export interface PendingAction {
 
 export type ActionAnswer = { result: 'done' } | { result: 'refused' | 'cancelled'; error: string };
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** Time as a waiting client sees it: real by default; tests drive it to interleave clients and engines. */
+export interface WaitTime {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const REAL_TIME: WaitTime = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
 
 export class Submissions {
   constructor(private readonly db: Db) {}
@@ -100,17 +106,17 @@ export class Submissions {
    * Waits for the engine's answer to an action, at most `timeoutMs`; on time-out the action is cancelled (so no
    * engine applies it later) unless the engine answered at that very moment. The one "wait for the engine" loop.
    */
-  async awaitAction(id: number, timeoutMs: number, cancelOnTimeout = true, pollMs = 25): Promise<ActionAnswer | 'unanswered'> {
-    const until = Date.now() + timeoutMs;
+  async awaitAction(id: number, timeoutMs: number, cancelOnTimeout = true, time: WaitTime = REAL_TIME, pollMs = 25): Promise<ActionAnswer | 'unanswered'> {
+    const until = time.now() + timeoutMs;
     for (;;) {
       const r = this.actionResult(id);
       if (r?.result === 'done') return { result: 'done' };
       if (r?.result === 'refused' || r?.result === 'cancelled') return { result: r.result, error: r.error ?? '' };
-      if (Date.now() >= until) {
-        if (!cancelOnTimeout || this.cancelAction(id, Date.now(), `no engine answered within ${Math.round(timeoutMs / 1000)} s`)) return 'unanswered';
+      if (time.now() >= until) {
+        if (!cancelOnTimeout || this.cancelAction(id, time.now(), `no engine answered within ${Math.round(timeoutMs / 1000)} s`)) return 'unanswered';
         continue; // the engine answered meanwhile: read it
       }
-      await sleep(pollMs);
+      await time.sleep(pollMs);
     }
   }
 }
