@@ -47,7 +47,7 @@ class InFlight implements MetricSource {
   }
 }
 
-function setup(prom: RunningPrometheus, canary: ConfigInput['canary'] = {}, wrap: (s: MetricSource) => MetricSource = (s) => s) {
+function setup(prom: RunningPrometheus, canary: ConfigInput['canary'] = {}, wrap: (s: MetricSource) => MetricSource = (s) => s, name = `p${n++}.db`) {
   // An empty history gives no confidence, hence the cautious plan: make it the default one, so the 25% stage
   // runs from T0 + 4:00 to 6:00, across the failing canary's error rise at 4:15.
   const cfg = config({ canary, plans: PLANS, metrics: { prometheus: prometheusConfig(prom.url) } });
@@ -56,7 +56,7 @@ function setup(prom: RunningPrometheus, canary: ConfigInput['canary'] = {}, wrap
   const p = cfg.metrics.prometheus as PrometheusConfig;
   const client = new PrometheusClient({ address: p.address, timeoutMs: 2000, fetch: async (input, init) => (bodies.push(String(init?.body ?? '')), fetch(input, init)) });
   const source = new InFlight(wrap(new PrometheusMetricSource(p, (id) => engine?.get(id)?.request.version ?? '', client)));
-  const h = harness(dir, `p${n++}.db`, services, cfg, source);
+  const h = harness(dir, name, services, cfg, source);
   engine = h.engine;
   /** Moves the virtual clock deadline by deadline up to `until`, letting each batch of samples answer. */
   const runUntil = async (until: number): Promise<void> => {
@@ -139,6 +139,32 @@ describe.runIf(runPrometheusTests)('engine with a real Prometheus', () => {
     const params = h.bodies.map((b) => new URLSearchParams(b));
     expect(params.filter((p) => p.has('start'))).toHaveLength(2);
     expect(params.filter((p) => p.has('time'))).toHaveLength(2);
+  }, 30_000);
+
+  it('a restarted engine catches up the samples missed while it was down with one range query per metric', async () => {
+    const h = setup(prom, {}, undefined, 'restart.db');
+    h.engine.submit(request({ id: 'restart', serviceId: 'svc-failing', version: '2.0', requestedAt: new Date(T0).toISOString() }));
+    await h.runUntil(T0 + 150_000); // stage 5% began at 2:00 and took its 2:30 sample
+    // A new process over the same database, 100 s later: samples were due at 3:00 and 3:30; 4:00 is taken now.
+    const again = setup(prom, {}, undefined, 'restart.db');
+    again.clock.set(T0 + 250_000);
+    expect(again.engine.restore()).toBe(1);
+    again.bodies.length = 0;
+    again.engine.tick();
+    await again.runUntil(T0 + 250_000);
+    // The caught-up samples end the 5% stage (its bake ended at 4:00): four good ones, then 25% begins.
+    const analysed = again.engine.audit.forDeployment('restart').filter((e) => e.event === 'stage_analysed').map((e) => e.payload as { percent: number; verdict: string; measurements: { pass: number } });
+    expect(analysed.map((a) => `${a.percent}:${a.verdict}:${a.measurements.pass}`)).toEqual(['1:Pass:4', '5:Pass:4']);
+    const params = again.bodies.map((b) => new URLSearchParams(b));
+    expect(params.filter((p) => p.has('start')).map((p) => [p.get('start'), p.get('end'), p.get('step')])).toEqual([
+      [((T0 + 180_000) / 1000).toFixed(3), ((T0 + 210_000) / 1000).toFixed(3), '30s'],
+      [((T0 + 180_000) / 1000).toFixed(3), ((T0 + 210_000) / 1000).toFixed(3), '30s'],
+    ]);
+    expect(params.filter((p) => p.has('time')).map((p) => p.get('time'))).toEqual([((T0 + 250_000) / 1000).toFixed(3), ((T0 + 250_000) / 1000).toFixed(3)]);
+    // It carries on: the error rise at 4:15 is caught at 25%.
+    await again.runUntil(T0 + 30 * 60_000);
+    expect(again.engine.get('restart')!.reason).toMatch(/^error_rate 5\.\d% > 1\.0% at 25%$/);
+    expect(again.engine.audit.forDeployment('restart').map((e) => e.event)).toContain('resumed_after_restart');
   }, 30_000);
 
   it('samples recorded from Prometheus are written to a fixture and replay to the same outcomes', async () => {
