@@ -43,7 +43,7 @@ const cli = meow(
     $ genops-tui serve --listen HOST:PORT [--db F] [--config F] [--catalog F] [--tls-cert F --tls-key F] [--rate-limit N]
     $ genops-tui token create NAME --role viewer|requester|approver|operator|admin [--expires 90d|never] [--db F] [--json]
     $ genops-tui token list|revoke NAME [--db F] [--json]
-    $ genops-tui record [-n 60] [--seed 1] [--services 8] [--out FILE] [--description TEXT]
+    $ genops-tui record [-n 60] [--seed 1] [--services 8] [--out FILE] [--description TEXT] [--config F]
     $ genops-tui whatif --config NEW.yaml [--baseline OLD.yaml] [FIXTURE.ndjson | --history F --catalog F | --db F] [--json]
     $ genops-tui evaluate --config F [FIXTURE.ndjson | --history F --catalog F | --db F] [-n N] [--md|--json]
     $ genops-tui simulate [-n 500] [--seed 42] [--services 20] [--autonomy governed] [--quick|--full] [--every-sample] [--db FILE] [--json|--md]

@@ -18,6 +18,7 @@ import { loadConfig } from '../io/load.js';
 import { colourWanted } from '../report/paint.js';
 import { FixtureMetricSource, parseFixture } from '../sources/fixture.js';
 import { Replay } from '../sources/replay.js';
+import { recordedAdvisorOf } from '../advisor/recorded-advisor.js';
 import { openDatabase } from '../store/database.js';
 import { HistoryStore } from '../store/history-store.js';
 import { Quarantine } from '../store/quarantine.js';
@@ -97,7 +98,9 @@ export function openReplay(file: string, flags: Pick<ConsoleFlags, 'db' | 'confi
   const first = fixture.requests[0] as { requestedAt: string };
   const clock = new VirtualClock(Date.parse(first.requestedAt));
   const assessor = new Assessor(catalog, config, history, featureEmbedder);
-  const engine = new Engine({ db, catalog, config, history, assessor, clock, metrics: new FixtureMetricSource(fixture.samples) });
+  // A model's answers recorded in the fixture answer again, so the replay decides as the recording did.
+  const advisor = recordedAdvisorOf(fixture.advice ?? []);
+  const engine = new Engine({ db, catalog, config, history, assessor, clock, metrics: new FixtureMetricSource(fixture.samples), ...(advisor ? { advisor } : {}) });
   const replay = new Replay(fixture, engine, clock);
   const speed = flags.speed ?? 60;
   if (!(speed > 0 && speed <= 10_000)) throw new UsageError('--speed must be a number above 0 and at most 10,000');

@@ -14,6 +14,7 @@ import { loadHistory } from '../io/load.js';
 import { readText } from '../io/read-document.js';
 import { FixtureMetricSource, parseFixture } from '../sources/fixture.js';
 import { Replay } from '../sources/replay.js';
+import { recordedAdvisorOf } from '../advisor/recorded-advisor.js';
 import { storedCatalog } from '../store/catalog-store.js';
 import type { Db } from '../store/database.js';
 import { openDatabase } from '../store/database.js';
@@ -38,7 +39,9 @@ export function fromFixture(file: string, config: Config): RecordedHistory {
   try {
     const history = new HistoryStore(db, catalog, featureEmbedder, undefined);
     const clock = new VirtualClock(Date.parse((fixture.requests[0] as DeploymentRequest).requestedAt));
-    const engine = new Engine({ db, catalog, config, history, assessor: new Assessor(catalog, config, history, featureEmbedder), clock, metrics: new FixtureMetricSource(fixture.samples), lookahead: true });
+    // A model's recorded answers decide again as they did (the recording's outcomes depend on them).
+    const advisor = recordedAdvisorOf(fixture.advice ?? []);
+    const engine = new Engine({ db, catalog, config, history, assessor: new Assessor(catalog, config, history, featureEmbedder), clock, metrics: new FixtureMetricSource(fixture.samples), lookahead: true, ...(advisor ? { advisor } : {}) });
     const replay = new Replay(fixture, engine, clock);
     const problems = [...fixture.problems];
     replay.onRefused = (request, reason) => problems.push({ file, field: 'request', message: `${request.id}: ${reason}` });

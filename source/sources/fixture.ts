@@ -5,6 +5,8 @@
 //   {"type":"samples","deploymentId":ID,"stage":N,"samples":[MetricSample]}   recorded canary samples
 //   {"type":"decision","deploymentId":ID,"at":ISO,"by":ID,"action":"approve"|"reject"|"resume"|"abort","reason":TEXT}
 //                                                            what a person did, and when
+//   {"type":"advice","model":M,"temperature":T,"promptSha256":HEX,"answer":TEXT}   a model's answer to a prompt
+//                                                            (record --config with an advisor), replayed without it
 import { z } from 'zod';
 import { requestSchema, serviceSchema } from '../domain/schemas.js';
 import type { DeploymentRequest, Service } from '../domain/schemas.js';
@@ -12,6 +14,7 @@ import type { MetricSample } from '../domain/slo.js';
 import type { MetricSource, SampleQuery } from '../metrics/metric-source.js';
 import { parseNdjson } from '../io/ndjson.js';
 import type { InputProblem } from '../io/input-error.js';
+import type { RecordedAnswer } from '../advisor/recorded-advisor.js';
 
 const finite = z.number().finite();
 const sampleSchema = z.strictObject({
@@ -44,6 +47,13 @@ export const fixtureLineSchema = z.discriminatedUnion('type', [
     action: z.enum(['approve', 'reject', 'resume', 'abort']),
     reason: z.string(),
   }),
+  z.strictObject({
+    type: z.literal('advice'),
+    model: z.string().min(1),
+    temperature: z.number().min(0).max(2),
+    promptSha256: z.string().regex(/^[0-9a-f]{64}$/),
+    answer: z.string().max(20_000),
+  }),
 ]);
 export type FixtureLine = z.infer<typeof fixtureLineSchema>;
 
@@ -63,6 +73,8 @@ export interface Fixture {
   requests: DeploymentRequest[];
   samples: Map<string, MetricSample[]>;
   decisions: RecordedDecision[];
+  /** A model's recorded answers by prompt hash (source/advisor/recorded-advisor.ts). */
+  advice?: RecordedAnswer[];
   problems: InputProblem[];
 }
 
@@ -78,6 +90,7 @@ export function parseFixture(file: string, text: string): Fixture {
       case 'request': fixture.requests.push(value.request); break;
       case 'samples': fixture.samples.set(sampleKey(value.deploymentId, value.stage), value.samples as MetricSample[]); break;
       case 'decision': fixture.decisions.push({ deploymentId: value.deploymentId, at: Date.parse(value.at), by: value.by, action: value.action, reason: value.reason }); break;
+      case 'advice': (fixture.advice ??= []).push({ model: value.model, temperature: value.temperature, promptSha256: value.promptSha256, answer: value.answer }); break;
     }
   }
   fixture.requests.sort((a, b) => Date.parse(a.requestedAt) - Date.parse(b.requestedAt));
@@ -118,6 +131,7 @@ export function fixtureLines(f: Omit<Fixture, 'problems'> & { seed: number }): s
       return { type: 'samples', deploymentId: key.slice(0, at), stage: Number(key.slice(at + 1)), samples: samples.map((s) => ({ ...s })) };
     }),
     ...f.decisions.map((d): FixtureLine => ({ type: 'decision', deploymentId: d.deploymentId, at: new Date(d.at).toISOString(), by: d.by, action: d.action, reason: d.reason })),
+    ...(f.advice ?? []).map((a): FixtureLine => ({ type: 'advice', ...a })),
   ];
   return `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`;
 }
