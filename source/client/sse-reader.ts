@@ -5,14 +5,25 @@ export interface SseEvent {
   data: string;
 }
 
-/** Yields each event of the stream until it ends or the signal aborts the fetch that produced it. */
-export async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<SseEvent> {
+/**
+ * Yields each event of the stream until it ends or `signal` aborts. The reader is cancelled on abort: an
+ * aborted fetch's body does not always end a pending read, and a read that never settles would leave the
+ * caller's promise hanging with nothing left to run.
+ */
+export async function* readEvents(body: ReadableStream<Uint8Array>, signal?: AbortSignal): AsyncGenerator<SseEvent> {
   const decoder = new TextDecoder();
   let buffer = '';
   let id: string | undefined;
   let event = '';
   let data: string[] = [];
-  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+  const reader = body.getReader();
+  const cancel = (): void => void reader.cancel().catch(() => undefined);
+  if (signal?.aborted) cancel();
+  signal?.addEventListener('abort', cancel, { once: true });
+  try {
+  for (;;) {
+    const { done, value: chunk } = await reader.read();
+    if (done) return;
     buffer += decoder.decode(chunk, { stream: true });
     let nl: number;
     while ((nl = buffer.search(/\r\n|\r|\n/)) >= 0) {
@@ -32,5 +43,9 @@ export async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenera
       else if (field === 'event') event = value;
       else if (field === 'data') data.push(value);
     }
+  }
+  } finally {
+    signal?.removeEventListener('abort', cancel);
+    cancel();
   }
 }

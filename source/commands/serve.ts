@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { sanitize } from '../domain/sanitize.js';
 import { EngineBusy } from '../engine/live-runner.js';
 import { buildServer } from '../server/app.js';
+import { storedViews } from '../server/stored-view.js';
 import type { ServerOptions } from '../server/app.js';
 import { TokenStore } from '../store/tokens.js';
 import { ENGINE_BUSY_EXIT } from './engine-command.js';
@@ -52,7 +53,8 @@ export async function serveCommand(flags: ServeFlags, io: CommandIo): Promise<nu
     throw error;
   }
   let leased = true;
-  const server = await buildServer({ engine: live.engine, tokens: new TokenStore(live.ctx.db), clock: { now: () => Date.now() }, isReady: () => leased }, options);
+  const stored = storedViews(live.ctx.db, live.engine.audit, (id) => live.ctx.catalog.get(id)?.service.tier ?? 'medium', live.config.plans);
+  const server = await buildServer({ engine: live.engine, tokens: new TokenStore(live.ctx.db), clock: { now: () => Date.now() }, isReady: () => leased, stored }, options);
   server.ctx.hub.follow((a) => {
     log(`${a.seq} ${a.actor.kind}:${sanitize(a.actor.id, 40)} ${a.event} ${sanitize(a.deploymentId ?? '-', 60)}`);
   });

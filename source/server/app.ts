@@ -9,7 +9,9 @@ import swagger from '@fastify/swagger';
 import { z } from 'zod';
 import type { ZodType } from 'zod';
 import type { Clock } from '../engine/clock.js';
+import type { DeploymentView } from '../engine/deployment-view.js';
 import type { Engine } from '../engine/engine.js';
+import { sameIdentity } from '../domain/identity.js';
 import type { AuditInput } from '../store/audit-log.js';
 import type { TokenCheck, TokenStore } from '../store/tokens.js';
 import { IDENTITY_FIELDS } from './api-schemas.js';
@@ -27,6 +29,8 @@ export interface ServerDeps {
   clock: Clock;
   /** True while this process's engine holds the lease. */
   isReady: () => boolean;
+  /** Finished deployments the engine does not hold in memory (they finished before this process started). */
+  stored?: (id: string) => DeploymentView | undefined;
 }
 
 export interface ServerOptions {
@@ -239,7 +243,8 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions = {})
         const params = (request.params ?? {}) as Record<string, string>;
         if (route.ownership && identity && typeof params.id === 'string') {
           const d = deps.engine.get(params.id);
-          const own = d?.request.requestedBy === identity.name;
+          // The engine's four-eyes rule compares identities the same way (case, spaces and width aside).
+          const own = d !== undefined && sameIdentity(d.request.requestedBy, identity.name);
           if (d && route.ownership === 'forbid' && own) throw new HttpError(403, `"${identity.name}" requested "${params.id}" and cannot decide it`, 'own_request');
           if (d && route.ownership === 'require' && !own) throw new HttpError(403, `"${params.id}" was requested by someone else; only its requester may withdraw it`, 'not_own_request');
         }

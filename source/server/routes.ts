@@ -28,6 +28,7 @@ export interface Identity {
 
 export interface ApiContext {
   engine: Engine;
+  stored?: (id: string) => DeploymentView | undefined;
   tokens: TokenStore;
   hub: EventHub;
   clock: Clock;
@@ -69,7 +70,7 @@ export interface ApiRoute {
 }
 
 function deployment(ctx: ApiContext, id: string): DeploymentView {
-  const d = ctx.engine.get(id);
+  const d = ctx.engine.get(id) ?? ctx.stored?.(id);
   if (!d) throw new HttpError(404, `no deployment "${id}"`);
   return d;
 }
@@ -157,6 +158,7 @@ export const ROUTES: readonly ApiRoute[] = [
   action('resume', 'operate', emptyBody, undefined, (e, id, by) => e.resume(id, by)),
   action('promote', 'operate', emptyBody, undefined, (e, id, by) => e.promote(id, by)),
   action('abort', 'operate', optionalReasonBody, undefined, (e, id, by, reason) => e.abort(id, by, reason ?? `aborted by ${by}`)),
+  action('resolve', 'operate', reasonBody, undefined, (e, id, by, reason) => e.resolveRollback(id, by, reason ?? '')),
   {
     method: 'GET', url: '/v1/audit', permission: 'read', summary: 'Audit entries: the last n, those after a seq, or one deployment\'s', tag: 'audit', query: auditQuery,
     handler: (ctx, { query }) => {

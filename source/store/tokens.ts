@@ -4,6 +4,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Db } from './database.js';
 import type { Role } from '../server/roles.js';
+import { sameIdentity } from '../domain/identity.js';
 
 export interface TokenRow {
   name: string;
@@ -58,7 +59,8 @@ export class TokenStore {
   create(name: string, role: Role, expiresAt: number | null, createdBy: string, now: number): { secret: string; token: TokenRow } {
     if (!TOKEN_NAME.test(name)) throw new TokenRefused(`token name "${name}" must be 1-64 letters, digits, ".", "_", "@" or "-", starting with a letter or digit`);
     if (expiresAt !== null && expiresAt <= now) throw new TokenRefused('the expiry must be in the future');
-    if (this.byName.get(name)) throw new TokenRefused(`a token named "${name}" exists or existed (names are never reused, so the audit trail stays unambiguous)`);
+    // "Alice" and "alice" are one identity to the four-eyes rule, so they cannot be two tokens.
+    if (this.list().some((t) => sameIdentity(t.name, name))) throw new TokenRefused(`a token named "${name}" exists or existed (names are never reused, so the audit trail stays unambiguous)`);
     const id = randomBytes(8).toString('hex');
     const secret = `gtk_${id}_${randomBytes(32).toString('base64url')}`;
     this.db

@@ -1,0 +1,255 @@
+// The engine client over HTTP: a token, JSON calls, and the event stream to wait on. Transient failures
+// (connection refused or reset, 502/503/504, 429) are retried with backoff within the caller's deadline, so
+// a server that restarts while a gate waits is simply waited for.
+import type { Assessment } from '../domain/assess.js';
+import type { AuditEntry } from '../store/audit-log.js';
+import type { OperatorAction } from '../store/submissions.js';
+import { Backoff, sleep } from './backoff.js';
+import type { ActionAnswer, AwaitOptions, Awaited, DeploymentStatus, EngineClient, SubmitAnswer } from './engine-client.js';
+import { isFinal } from './engine-client.js';
+import { readEvents } from './sse-reader.js';
+
+/** The server answered, and not with success: status and its message. */
+export class ApiAnswer extends Error {
+  constructor(readonly status: number, readonly error: string, message: string) {
+    super(message);
+  }
+}
+
+/** No answer from the server before the deadline (it is down, unreachable, or kept refusing with 503). */
+export class Unreachable extends Error {}
+
+const TRANSIENT_STATUS = new Set([429, 502, 503, 504]);
+
+interface Call {
+  status: number;
+  json: Record<string, unknown>;
+}
+
+function statusOf(j: Record<string, unknown>): DeploymentStatus {
+  return {
+    id: String(j.id),
+    serviceId: String(j.serviceId),
+    version: String(j.version),
+    requestedBy: String(j.requestedBy),
+    state: String(j.state),
+    percent: typeof j.percent === 'number' ? j.percent : null,
+    outcome: typeof j.outcome === 'string' ? j.outcome : null,
+    reason: typeof j.reason === 'string' ? j.reason : '',
+    decidedBy: typeof j.decidedBy === 'string' ? j.decidedBy : null,
+    assessment: j.assessment as Assessment | undefined,
+  };
+}
+
+export interface HttpClientOptions {
+  /** How long one call may retry transient failures (ms) when the caller gives no deadline. */
+  retryMs?: number;
+  /** One HTTP exchange's own timeout (ms). */
+  callTimeoutMs?: number;
+}
+
+export class HttpEngineClient implements EngineClient {
+  readonly transport = 'http' as const;
+  private readonly base: string;
+  private me: string | undefined;
+  private readonly retryMs: number;
+  private readonly callTimeoutMs: number;
+
+  constructor(server: string, private readonly token: string, options: HttpClientOptions = {}) {
+    this.base = server.replace(/\/+$/, '');
+    this.retryMs = options.retryMs ?? 10_000;
+    this.callTimeoutMs = options.callTimeoutMs ?? 15_000;
+  }
+
+  /** One call, retried on transient failures until `until`; throws Unreachable after it. */
+  private async call(method: string, path: string, body?: unknown, until = Date.now() + this.retryMs, signal?: AbortSignal): Promise<Call> {
+    const backoff = new Backoff();
+    let last = 'no attempt';
+    for (;;) {
+      try {
+        const res = await fetch(`${this.base}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${this.token}`, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+          signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(this.callTimeoutMs)]) : AbortSignal.timeout(this.callTimeoutMs),
+        });
+        const text = await res.text();
+        let json: Record<string, unknown> = {};
+        try {
+          json = JSON.parse(text) as Record<string, unknown>;
+        } catch {
+          json = { message: text.slice(0, 500) };
+        }
+        if (!TRANSIENT_STATUS.has(res.status)) return { status: res.status, json };
+        last = `HTTP ${res.status}: ${String(json.message ?? '')}`;
+        const retryAfter = Number(res.headers.get('retry-after'));
+        if (res.status === 429 && retryAfter > 0) {
+          if (Date.now() + retryAfter * 1000 > until) throw new Unreachable(`${this.base}: ${last}`);
+          await sleep(retryAfter * 1000, signal);
+          continue;
+        }
+      } catch (error) {
+        if (error instanceof Unreachable) throw error;
+        if (signal?.aborted) throw error;
+        last = error instanceof Error ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ''}` : String(error);
+      }
+      const delay = backoff.next(until);
+      if (delay === undefined) throw new Unreachable(`${this.base}: ${last}`);
+      await sleep(delay, signal);
+      if (signal?.aborted) throw new Unreachable('cancelled');
+    }
+  }
+
+  private fail(c: Call): never {
+    throw new ApiAnswer(c.status, String(c.json.error ?? 'error'), String(c.json.message ?? `HTTP ${c.status}`));
+  }
+
+  async identity(): Promise<string> {
+    if (this.me) return this.me;
+    const c = await this.call('GET', '/v1/whoami');
+    if (c.status !== 200) this.fail(c);
+    this.me = String(c.json.name);
+    return this.me;
+  }
+
+  async submit(request: Parameters<EngineClient['submit']>[0]): Promise<SubmitAnswer> {
+    const { requestedBy: _identityComesFromTheToken, ...body } = request;
+    const until = Date.now() + this.retryMs;
+    let lostAnAnswer = false;
+    for (;;) {
+      let c: Call;
+      try {
+        // One attempt at a time: a submission is not idempotent, so a lost answer is checked, not resent blindly.
+        c = await this.call('POST', '/v1/deployments', body, Date.now());
+      } catch (error) {
+        if (!(error instanceof Unreachable)) throw error;
+        lostAnAnswer = true;
+        if (Date.now() > until) return { result: 'unanswered', error: error.message };
+        await sleep(250);
+        continue;
+      }
+      if (c.status === 201) return { result: 'accepted', status: statusOf(c.json) };
+      if (c.status === 409 && lostAnAnswer) {
+        // The first attempt may have landed before the connection broke: it is ours if the token requested it.
+        const mine = await this.status(request.id);
+        if (mine && mine.requestedBy === (await this.identity()) && mine.version === request.version && mine.serviceId === request.serviceId) return { result: 'accepted', status: mine };
+      }
+      if (c.status === 400 || c.status === 409 || c.status === 401 || c.status === 403) return { result: 'refused', error: String(c.json.message ?? `HTTP ${c.status}`) };
+      this.fail(c);
+    }
+  }
+
+  async status(id: string, until?: number, signal?: AbortSignal): Promise<DeploymentStatus | undefined> {
+    const c = await this.call('GET', `/v1/deployments/${encodeURIComponent(id)}`, undefined, until, signal);
+    if (c.status === 404) return undefined;
+    if (c.status !== 200) this.fail(c);
+    return statusOf(c.json);
+  }
+
+  async act(id: string, action: OperatorAction, reason?: string): Promise<ActionAnswer> {
+    const body = reason !== undefined && reason !== '' ? { reason } : {};
+    let c: Call;
+    try {
+      c = await this.call('POST', `/v1/deployments/${encodeURIComponent(id)}/${action}`, body, Date.now());
+    } catch (error) {
+      if (!(error instanceof Unreachable)) throw error;
+      // Not resent blindly: the action may have been applied before the connection broke. Look, then retry once.
+      const until = Date.now() + this.retryMs;
+      let seen: DeploymentStatus | undefined;
+      try {
+        seen = await this.status(id, until);
+      } catch (again) {
+        if (again instanceof Unreachable) return { result: 'unanswered', error: again.message };
+        throw again;
+      }
+      if (seen && seen.decidedBy === (await this.identity()) && (action === 'approve' || action === 'reject')) return { result: 'done', status: seen };
+      try {
+        c = await this.call('POST', `/v1/deployments/${encodeURIComponent(id)}/${action}`, body, until);
+      } catch (again) {
+        if (again instanceof Unreachable) return { result: 'unanswered', error: again.message };
+        throw again;
+      }
+    }
+    if (c.status === 200) return { result: 'done', status: statusOf(c.json.deployment as Record<string, unknown>) };
+    if (c.status >= 400 && c.status < 500) return { result: 'refused', error: String(c.json.message ?? `HTTP ${c.status}`) };
+    this.fail(c);
+  }
+
+  async audit(after: number, deployment?: string): Promise<AuditEntry[]> {
+    const c = await this.call('GET', `/v1/audit?after=${after}&n=5000${deployment ? `&deployment=${encodeURIComponent(deployment)}` : ''}`);
+    if (c.status !== 200) this.fail(c);
+    return c.json.entries as AuditEntry[];
+  }
+
+  /**
+   * Follows the event stream from `after` (one deployment's, when given), reconnecting with Last-Event-ID after
+   * any break until the signal aborts. Each entry is handed over once.
+   */
+  async follow(after: number, onEntry: (entry: AuditEntry) => void | Promise<void>, signal: AbortSignal, deployment?: string): Promise<void> {
+    let cursor = after;
+    const backoff = new Backoff(100, 1_000);
+    while (!signal.aborted) {
+      try {
+        const res = await fetch(`${this.base}/v1/events${deployment ? `?deployment=${encodeURIComponent(deployment)}` : ''}`, {
+          headers: { authorization: `Bearer ${this.token}`, accept: 'text/event-stream', 'last-event-id': String(cursor) },
+          signal,
+        });
+        if (res.status === 200 && res.body) {
+          backoff.reset();
+          for await (const e of readEvents(res.body, signal)) {
+            if (e.event !== 'audit' || e.id === undefined) continue;
+            const entry = JSON.parse(e.data) as AuditEntry;
+            if (entry.seq <= cursor) continue;
+            cursor = entry.seq;
+            await onEntry(entry);
+          }
+        } else if (!TRANSIENT_STATUS.has(res.status)) {
+          const text = await res.text();
+          throw new ApiAnswer(res.status, 'error', text.slice(0, 500));
+        }
+      } catch (error) {
+        if (error instanceof ApiAnswer) throw error;
+        if (signal.aborted) return;
+      }
+      await sleep(backoff.next(Number.MAX_SAFE_INTEGER) ?? 1_000, signal);
+    }
+  }
+
+  /** Waits on the deployment's events; each one is a cue to read its status. Survives server restarts. */
+  async awaitOutcome(id: string, options: AwaitOptions): Promise<Awaited> {
+    const controller = new AbortController();
+    const stop = (): void => controller.abort();
+    options.signal?.addEventListener('abort', stop, { once: true });
+    const timer = setTimeout(stop, Math.max(0, options.until - Date.now()));
+    let final: DeploymentStatus | undefined;
+    const look = async (): Promise<void> => {
+      if (final) return;
+      try {
+        const s = await this.status(id, options.until, controller.signal);
+        if (!s) return;
+        options.onStatus?.(s);
+        if (isFinal(s)) {
+          final = s;
+          controller.abort();
+        }
+      } catch (error) {
+        // Unreachable until the deadline, or cancelled: the wait ends with it. Anything else is a real fault.
+        if (error instanceof Unreachable || controller.signal.aborted) return;
+        throw error;
+      }
+    };
+    try {
+      await look();
+      if (!final) await this.follow(0, look, controller.signal, id);
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', stop);
+    }
+    if (final) return { result: 'finished', status: final };
+    return options.signal?.aborted ? { result: 'cancelled' } : { result: 'timeout' };
+  }
+
+  close(): void {
+    // fetch keeps no state that needs closing.
+  }
+}
