@@ -1,4 +1,5 @@
 // `npm run bench [-- name...]`: runs the named benchmarks (all by default); each writes bench/results/NAME.{json,md}.
+import './production-env.js'; // first: the console bench measures React's production build, as the CLI runs it
 import { runAssessBench } from './assess.bench.js';
 import { runAuditBench } from './audit.bench.js';
 import { runHnswBench } from './hnsw.bench.js';
@@ -6,8 +7,8 @@ import { runSimulateBench } from './simulate.bench.js';
 import { runConsoleBench } from './console.bench.js';
 import { runGateBench } from './gate.bench.js';
 import { runAttachBench } from './attach.bench.js';
-import { runPrometheusBench } from './prometheus.bench.js';
 import { runWhatifBench } from './whatif.bench.js';
+import { runAdvisorBench } from './advisor.bench.js';
 import { runPrometheusBench } from './prometheus.bench.js';
 
 const benches: Record<string, () => void | Promise<void>> = {
@@ -18,8 +19,8 @@ const benches: Record<string, () => void | Promise<void>> = {
   console: runConsoleBench,
   gate: runGateBench,
   attach: runAttachBench,
-  prometheus: runPrometheusBench,
   whatif: runWhatifBench,
+  advisor: runAdvisorBench,
   prometheus: runPrometheusBench,
 };
 
