@@ -6,6 +6,8 @@ import { BrokenPipe, processIo, UsageError } from './commands/io.js';
 const load = {
   assess: () => import('./commands/assess.js'),
   audit: () => import('./commands/audit.js'),
+  auditProofs: () => import('./commands/audit-proofs.js'),
+  key: () => import('./commands/key.js'),
   history: () => import('./commands/history-import.js'),
   similar: () => import('./commands/similar.js'),
   simulate: () => import('./commands/simulate.js'),
@@ -34,6 +36,10 @@ const cli = meow(
     $ genops-tui history import FILE.ndjson [--catalog FILE] [--db FILE] [--json]
     $ genops-tui similar --request FILE|- [--k 10] [--exact] [--db FILE] [--json]
     $ genops-tui audit verify|tail|export [-n 20] [--jobs N] [--db FILE] [--json]
+    $ genops-tui audit verify --checkpoint FILE --key PUBKEY [--db FILE] [--json]
+    $ genops-tui audit checkpoint --key FILE [--out FILE] [--as NAME] [--db FILE]
+    $ genops-tui audit prove SEQ [--size N] [--db FILE];  audit consistency OLD NEW [--db FILE]
+    $ genops-tui key create [--name NAME] [--out FILE] [--json]
     $ genops-tui gate --service S --version V [--lines N --files N --migration --config-change --hotfix
                       --summary TEXT --requested-by ID --id ID] [--request F|-] [--wait 30m | --no-wait] [--db F | --server URL] [--json]
     $ genops-tui engine [--db F] [--config F] [--catalog F]
@@ -57,7 +63,12 @@ const cli = meow(
     history import  Import finished deployments (NDJSON); bad lines are reported and skipped
     similar         The most similar executed deployments in history (HNSW; --exact for exact search)
     audit verify    Recompute the hash chain; exit 1 naming the first bad seq
-    audit tail      The last -n entries;  audit export: every entry
+    audit tail      The last -n entries;  audit export: every entry (--json: with the hashed bytes, for
+                    offline verification)
+    audit checkpoint  Sign a checkpoint of the audit trail's Merkle tree (C2SP signed note, Ed25519)
+    audit prove     Inclusion proof of entry SEQ (JSON);  audit consistency: consistency proof OLD → NEW
+    audit verify --checkpoint  Is the log still the one the signed checkpoint committed to? (exit 5, 6)
+    key create      An Ed25519 checkpoint signing key (FILE, mode 0600) and its verifier key (FILE.pub)
     gate            CI: submit a request, wait for the outcome, exit with its code (see Exit codes)
     engine          The headless engine: runs submitted requests, one log line per event
     approve/reject  Decide a gated deployment through the running engine (same rules as the console)
@@ -93,6 +104,8 @@ const cli = meow(
   Exit codes
     0 success; 1 audit verify found tampering, or approve/reject refused; 2 bad input or usage (the message
     names file, line and field); 3 no engine running (gate, approve, reject) or another engine holds the lease (engine)
+    audit verify --checkpoint: 5 the log is truncated, rewritten or forked since the checkpoint,
+          6 the checkpoint is not signed by --key (wrong key or altered text)
     gate: 0 promoted, 4 timed out (withdrawn), 10 rejected, 11 expired, 12 blocked, 13 rolled back,
           14 failed after reaching 100%, 15 withdrawn by Ctrl-C / CI cancel
 `,
@@ -148,6 +161,10 @@ const cli = meow(
       rateLimit: { type: 'number' },
       server: { type: 'string' },
       baseline: { type: 'string' },
+      checkpoint: { type: 'string' },
+      key: { type: 'string' },
+      name: { type: 'string' },
+      size: { type: 'number' },
     },
     // A mistyped flag (--readonyl) must not silently open a console that decides: unknown flags are errors.
     allowUnknownFlags: false,
@@ -166,7 +183,13 @@ async function run(): Promise<number> {
     case 'similar':
       return (await load.similar()).similarCommand(f, processIo);
     case 'audit':
+      // The Merkle tree's commands (issue 16) live in their own file.
+      if (sub === 'checkpoint' || sub === 'prove' || sub === 'consistency' || (sub === 'verify' && f.checkpoint !== undefined)) {
+        return (await load.auditProofs()).auditProofsCommand(sub, cli.input.slice(2), f, processIo);
+      }
       return (await load.audit()).auditCommand(sub, f, processIo);
+    case 'key':
+      return (await load.key()).keyCommand(sub, f, processIo);
     case 'simulate':
       return (await load.simulate()).simulateCommand(f, processIo);
     case 'record':

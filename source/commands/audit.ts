@@ -69,7 +69,9 @@ export async function auditCommand(sub: string | undefined, flags: { db?: string
       }
       case 'export': {
         // The plain export is complete: payloads are never cut (tail shortens them to fit a line).
-        for (const e of log.entries()) io.out(flags.json ? safeJson(e) : auditLine(e, Infinity));
+        // --json carries the hashed bytes and prev hashes, so an export verifies offline (README, "Export format").
+        if (flags.json) for (const e of log.exportEntries()) io.out(safeJson(e));
+        else for (const e of log.entries()) io.out(auditLine(e, Infinity));
         return 0;
       }
       default:

@@ -96,6 +96,12 @@ export class AuditLog {
     for (const row of this.db.prepare('SELECT canonical, hash FROM audit ORDER BY seq').raw(true).iterate() as IterableIterator<[Buffer, Buffer]>) yield decode(row);
   }
 
+  /** Every entry with what an offline verifier needs: the exact bytes hashed (base64) and the previous hash (README, "Export format"). */
+  *exportEntries(): IterableIterator<AuditEntry & { prevHash: string; canonical: string }> {
+    const rows = this.db.prepare('SELECT canonical, prev_hash, hash FROM audit ORDER BY seq').raw(true).iterate() as IterableIterator<[Buffer, Buffer, Buffer]>;
+    for (const [bytes, prev, hash] of rows) yield { ...decode([bytes, hash]), prevHash: prev.toString('hex'), canonical: bytes.toString('base64') };
+  }
+
   /** Entries after `seq`, oldest first, at most `limit` (a reader following the trail as it grows). */
   since(seq: number, limit = 5_000): AuditEntry[] {
     return (this.db.prepare('SELECT canonical, hash FROM audit WHERE seq > ? ORDER BY seq LIMIT ?').raw(true).all(seq, limit) as Array<[Buffer, Buffer]>).map(decode);
