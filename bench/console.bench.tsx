@@ -1,6 +1,7 @@
 // The console: time to first frame (cold process in a pseudo-terminal, and in-process), frame time with
 // 10,000 deployments (target ≤ 16 ms: the table is windowed), and memory with 100,000 in history.
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { render } from 'ink-testing-library';
@@ -42,23 +43,34 @@ function views(n: number): DeploymentView[] {
 /** An engine stand-in that holds the given deployments: the console only reads them. */
 function fakeEngine(ds: DeploymentView[]): Engine {
   const audit = { tail: () => [], verify: () => ({ ok: true, count: 0, head: '' }) };
-  return { deployments: ds, audit, on: () => () => undefined, get: (id: string) => ds.find((d) => d.id === id) } as unknown as Engine;
+  const byId = new Map(ds.map((d) => [d.id, d]));
+  return { deployments: ds, audit, on: () => () => undefined, get: (id: string) => byId.get(id) } as unknown as Engine;
 }
 
-async function frameTimes(n: number): Promise<{ p50: number; p99: number }> {
+const FRAMES = 200;
+const pct = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+
+/** Wall time per frame (the target), and this process's CPU time per frame (what the console itself costs). */
+async function frameTimes(n: number): Promise<{ p50: number; p99: number; cpuP50: number }> {
   const model = new ConsoleModel(fakeEngine(views(n)), undefined, { speed: 1, paused: false });
   const app = render(<App model={model} operator="bench" readonly={false} theme={{ color: true, ascii: false }} autonomy="GOVERNED" slo={{ errorRate: 0.01, p99Ms: 500 }} autoplay={false} frameMs={0} size={{ columns: 120, rows: 40 }} />);
   const times: number[] = [];
-  for (let i = 0; i < 60; i++) {
+  const cpu: number[] = [];
+  globalThis.gc?.();
+  for (let i = 0; i < FRAMES; i++) {
     const before = app.frames.length;
     const t = performance.now();
+    const c = process.cpuUsage();
     model.changed(); // what every engine event does: a new version, so a re-render
     for (let spins = 0; app.frames.length === before && spins < 1000; spins++) await new Promise((r) => setImmediate(r));
+    const used = process.cpuUsage(c);
     times.push(performance.now() - t);
+    cpu.push((used.user + used.system) / 1000);
   }
   app.unmount();
   times.sort((a, b) => a - b);
-  return { p50: times[30] ?? NaN, p99: times[59] ?? NaN };
+  cpu.sort((a, b) => a - b);
+  return { p50: pct(times, 50), p99: pct(times, 99), cpuP50: pct(cpu, 50) };
 }
 
 /** Cold start in a pseudo-terminal (util-linux `script`): process spawn to the first frame on screen. */
@@ -101,7 +113,8 @@ export async function runConsoleBench(): Promise<void> {
     for (const n of [100, 10_000]) {
       const f = await frameTimes(n);
       rows.push({ metric: `frame time with ${n.toLocaleString('en-US')} deployments, p50`, value: Number(f.p50.toFixed(2)), unit: 'ms', ...(n === 10_000 ? { target: '≤ 16 ms', met: f.p50 <= 16 } : {}) });
-      rows.push({ metric: `frame time with ${n.toLocaleString('en-US')} deployments, p99`, value: Number(f.p99.toFixed(2)), unit: 'ms' });
+      rows.push({ metric: `frame time with ${n.toLocaleString('en-US')} deployments, p99`, value: Number(f.p99.toFixed(2)), unit: 'ms', ...(n === 10_000 ? { target: '≤ 40 ms', met: f.p99 <= 40 } : {}) });
+      rows.push({ metric: `CPU time per frame with ${n.toLocaleString('en-US')} deployments, p50 (this process)`, value: Number(f.cpuP50.toFixed(2)), unit: 'ms' });
     }
     globalThis.gc?.();
     const before = process.memoryUsage().heapUsed;
@@ -111,7 +124,7 @@ export async function runConsoleBench(): Promise<void> {
     rows.push({ metric: `heap for 100,000 deployments in memory (${many.length} views with assessments)`, value: Math.round(heap), unit: 'MiB' });
     rows.push({ metric: 'process RSS after loading them', value: Math.round(process.memoryUsage().rss / 2 ** 20), unit: 'MiB' });
     writeResults('console', 'npm run bench -- console', rows, [
-      'Frame time: a re-render of the whole console (120×40) after a model change, including filtering and sorting all deployments; the table draws only the visible rows.',
+      `Frame time: a re-render of the whole console (120×40, wide layout, React's production build as the CLI runs it) after a model change, ${FRAMES} frames; the table draws only the visible rows. Wall time is the target; CPU time shows what the console costs when other processes share the cores (load average ${os.loadavg()[0]?.toFixed(1)} at the start of this run on ${os.cpus().length} cores).`,
     ]);
   });
 }

@@ -2,10 +2,14 @@
 // layout never shifts, and a cut always says so with an ellipsis.
 import stringWidth from 'string-width';
 
-export const cells = (text: string): number => stringWidth(text);
+/** Printable ASCII: one cell a character, so the common case skips string-width (measured per frame). */
+const ASCII = /^[\x20-\x7e]*$/;
+
+export const cells = (text: string): number => (ASCII.test(text) ? text.length : stringWidth(text));
 
 /** The longest prefix of `text` that fits in `width` cells. */
 function headCells(text: string, width: number): string {
+  if (ASCII.test(text)) return text.slice(0, Math.max(0, width));
   let out = '';
   let used = 0;
   for (const ch of text) {
@@ -19,6 +23,7 @@ function headCells(text: string, width: number): string {
 
 /** The longest suffix of `text` that fits in `width` cells. */
 function tailCells(text: string, width: number): string {
+  if (ASCII.test(text)) return width <= 0 ? '' : text.slice(-width);
   const chars = [...text];
   let out = '';
   let used = 0;
@@ -32,19 +37,19 @@ function tailCells(text: string, width: number): string {
   return out;
 }
 
-const pad = (text: string, width: number): string => text + ' '.repeat(Math.max(0, width - stringWidth(text)));
+const pad = (text: string, width: number): string => text + ' '.repeat(Math.max(0, width - cells(text)));
 
 /** Exactly `width` cells: padded, or cut with `ellipsis` at the end. */
 export function fit(text: string, width: number, ellipsis = '…'): string {
   if (width <= 0) return '';
-  if (stringWidth(text) <= width) return pad(text, width);
+  if (cells(text) <= width) return pad(text, width);
   return pad(headCells(text, width - 1) + ellipsis, width);
 }
 
 /** Exactly `width` cells, cut in front: ids keep their distinguishing suffix (`…ments-0042`). */
 export function fitTail(text: string, width: number, ellipsis = '…'): string {
   if (width <= 0) return '';
-  if (stringWidth(text) <= width) return pad(text, width);
+  if (cells(text) <= width) return pad(text, width);
   return pad(ellipsis + tailCells(text, width - 1), width);
 }
 
@@ -55,7 +60,7 @@ export function wrap(text: string, width: number): string[] {
   let line = '';
   for (const word of text.split(/ +/)) {
     let rest = word;
-    while (stringWidth(rest) > w) {
+    while (cells(rest) > w) {
       if (line) {
         lines.push(line);
         line = '';
@@ -65,7 +70,7 @@ export function wrap(text: string, width: number): string[] {
       rest = rest.slice(head.length);
     }
     if (!line) line = rest;
-    else if (stringWidth(line) + 1 + stringWidth(rest) <= w) line += ` ${rest}`;
+    else if (cells(line) + 1 + cells(rest) <= w) line += ` ${rest}`;
     else {
       lines.push(line);
       line = rest;

@@ -21,7 +21,8 @@ export function AuditPane(props: { entries: readonly AuditEntry[]; height: numbe
   const ell = glyph(theme, 'ellipsis');
   const cursor = props.entries.length - 1 - props.offset;
   const compact = props.showDeployment === false;
-  const lines = props.entries.map((e, i) => {
+  const line = (i: number) => {
+    const e = props.entries[i] as AuditEntry;
     const here = props.focused && i === cursor;
     return (
       <Text key={e.seq} wrap="truncate" {...attrs(theme, { inverse: here })}>
@@ -33,11 +34,11 @@ export function AuditPane(props: { entries: readonly AuditEntry[]; height: numbe
         {summary(e)}
       </Text>
     );
-  });
+  };
   return (
     <Pane title={props.title ?? 'Audit trail (newest last)'} focused={props.focused} height={props.height} width={props.width} theme={theme}>
       {props.entries.length === 0 ? <Text {...attrs(theme, { dim: true })}>  nothing recorded yet</Text> : null}
-      {fitLines(lines, contentRows(props.height), theme, { fromEnd: true, offset: props.offset, what: 'entries' })}
+      {fitLines({ count: props.entries.length, line }, contentRows(props.height), theme, { fromEnd: true, offset: props.offset, what: 'entries' })}
     </Pane>
   );
 }

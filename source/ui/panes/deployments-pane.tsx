@@ -48,6 +48,19 @@ function columns(rows: readonly DeploymentView[], inner: number, now: number, th
   return all.filter((c): c is Column => c !== false);
 }
 
+/** A row as runs of text: coloured cells apart, the rest joined (fewer Ink nodes per row, measured per frame). */
+function segments(cols: readonly Column[], d: DeploymentView, cut: (c: Column, text: string) => string, theme: Theme): Array<{ text: string; color?: string | undefined }> {
+  const out: Array<{ text: string; color?: string | undefined }> = [];
+  cols.forEach((c, i) => {
+    const text = cut(c, c.cell(d)) + (i < cols.length - 1 ? ' ' : '');
+    const color = theme.color ? c.color?.(d) : undefined;
+    const last = out.at(-1);
+    if (!color && last && !last.color) last.text += text;
+    else out.push({ text, color });
+  });
+  return out;
+}
+
 export function DeploymentsPane(props: {
   rows: DeploymentView[];
   total: number;
@@ -83,12 +96,7 @@ export function DeploymentsPane(props: {
         return (
           <Text key={d.id} {...attrs(theme, { inverse: isSel })} wrap="truncate">
             {isSel ? `${glyph(theme, 'pointer')} ` : '  '}
-            {cols.map((c, i) => (
-              <Text key={c.name} {...attrs(theme, { color: c.color?.(d) })}>
-                {cut(c, c.cell(d))}
-                {i < cols.length - 1 ? ' ' : ''}
-              </Text>
-            ))}
+            {segments(cols, d, cut, theme).map((seg, i) => (seg.color ? <Text key={i} color={seg.color}>{seg.text}</Text> : seg.text))}
           </Text>
         );
       })}

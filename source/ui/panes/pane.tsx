@@ -30,13 +30,22 @@ export function Pane(props: { title: string; focused?: boolean; width?: number |
 /** Rows available for content in a pane of `height` (border and title take three). */
 export const contentRows = (height: number): number => Math.max(0, height - 3);
 
+/** Lines given as a count and a way to draw one: only the lines on screen are drawn (a 200-entry tail). */
+export interface LazyLines {
+  count: number;
+  line: (i: number) => ReactNode;
+}
+
 /**
  * The lines that fit in `rows`, from `offset` lines back from the end when `fromEnd`; a line saying what is
  * cut replaces the last (or first) one when they do not all fit.
  */
-export function fitLines(lines: readonly ReactNode[], rows: number, theme: Theme, opts: { fromEnd?: boolean; offset?: number; what?: string } = {}): ReactNode[] {
+export function fitLines(given: readonly ReactNode[] | LazyLines, rows: number, theme: Theme, opts: { fromEnd?: boolean; offset?: number; what?: string } = {}): ReactNode[] {
+  const lazy: LazyLines = Array.isArray(given) ? { count: given.length, line: (i) => given[i] } : (given as LazyLines);
+  const range = (from: number, to: number): ReactNode[] => Array.from({ length: Math.max(0, to - from) }, (_, k) => lazy.line(from + k));
+  const total = lazy.count;
   if (rows <= 0) return [];
-  if (lines.length <= rows) return [...lines];
+  if (total <= rows) return range(0, total);
   const what = opts.what ?? 'lines';
   const note = (n: number, where: string) => (
     <Text key={`cut-${where}`} wrap="truncate" {...attrs(theme, { dim: true })}>
@@ -44,14 +53,14 @@ export function fitLines(lines: readonly ReactNode[], rows: number, theme: Theme
       {glyph(theme, 'ellipsis')} {n} more {what} {where} (enlarge the terminal{opts.fromEnd ? ', or scroll with j/k' : ''})
     </Text>
   );
-  if (!opts.fromEnd) return [...lines.slice(0, rows - 1), note(lines.length - rows + 1, 'cut below')];
+  if (!opts.fromEnd) return [...range(0, rows - 1), note(total - rows + 1, 'cut below')];
   // Scrolled: `offset` lines back from the newest; a note for what lies above and below the window.
-  const offset = Math.min(Math.max(0, opts.offset ?? 0), lines.length - rows);
-  let end = lines.length - offset;
+  const offset = Math.min(Math.max(0, opts.offset ?? 0), total - rows);
+  let end = total - offset;
   let start = end - rows;
   const above = start > 0;
-  const below = end < lines.length;
+  const below = end < total;
   if (above) start += 1;
   if (below) end -= 1;
-  return [...(above ? [note(start, 'above')] : []), ...lines.slice(start, end), ...(below ? [note(lines.length - end, 'below')] : [])];
+  return [...(above ? [note(start, 'above')] : []), ...range(start, end), ...(below ? [note(total - end, 'below')] : [])];
 }
