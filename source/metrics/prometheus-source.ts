@@ -39,14 +39,8 @@ export class PrometheusMetricSource implements MetricSource {
     private readonly versionOf: (deploymentId: string) => string,
     client?: PrometheusClient,
   ) {
-    this.client =
-      client ??
-      new PrometheusClient({
-        address: config.address,
-        headers: config.headers,
-        timeoutMs: config.timeoutSeconds * 1000,
-        ...(bearerTokenFrom(config.bearerTokenEnv, config.bearerTokenFile) ? { bearerToken: bearerTokenFrom(config.bearerTokenEnv, config.bearerTokenFile) } : {}),
-      });
+    const bearerToken = bearerTokenFrom(config.bearerTokenEnv, config.bearerTokenFile);
+    this.client = client ?? new PrometheusClient({ address: config.address, headers: config.headers, timeoutMs: config.timeoutSeconds * 1000, ...(bearerToken ? { bearerToken } : {}) });
   }
 
   private render(template: string, q: SampleQuery): string {

@@ -2,6 +2,9 @@
 // values at historical sample times, no data, refusals (several series, NaN, +Inf, strings, bad PromQL),
 // hostile versions, timeouts, catch-up by one range query, and the canary/stable series for compare.
 import { createServer } from 'node:http';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../source/domain/config.js';
@@ -132,6 +135,16 @@ describe('Prometheus client: timeouts, headers and tokens (a local HTTP server)'
     expect(s.errorRate).toBe(0.0042);
     expect(seen.at(-1)?.['x-scope-orgid']).toBe('team-a');
     expect(seen.at(-1)?.authorization).toBe('Bearer s3cret');
+    // From a file, read at each request (a rotated token is picked up), without its trailing newline.
+    const file = join(mkdtempSync(join(tmpdir(), 'genops-token-')), 'token');
+    writeFileSync(file, 'first\n');
+    const fromFile = new PrometheusMetricSource(promConfig(url, { bearerTokenFile: file, queries: { errorRate: 'vector(1)' } }), () => '2.0');
+    await fromFile.sample(q());
+    expect(seen.at(-1)?.authorization).toBe('Bearer first');
+    writeFileSync(file, 'rotated\n');
+    await fromFile.sample(q());
+    expect(seen.at(-1)?.authorization).toBe('Bearer rotated');
+    rmSync(dirname(file), { recursive: true });
   });
 
   it('a timeout and an HTTP error are provider errors', async () => {
