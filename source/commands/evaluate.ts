@@ -11,7 +11,7 @@ import { formatProblem } from '../io/input-error.js';
 import { llmAdvisorFromConfig } from '../advisor/from-config.js';
 import type { AdvisorCall } from '../domain/advisor-call.js';
 import { MemoryAnswerCache } from '../advisor/llm-advisor.js';
-import { walkHistory } from '../report/whatif-replay.js';
+import { memoised, walkHistory } from '../report/whatif-replay.js';
 import type { ShadowCase } from '../report/advisor-evaluation.js';
 import { evaluateAdvisor } from '../report/advisor-evaluation.js';
 import { evaluationJson, evaluationMarkdown } from '../report/advisor-evaluation-text.js';
@@ -64,9 +64,10 @@ export async function evaluateCommand(file: string | undefined, flags: EvaluateF
   // Each executed deployment as the advisors would have seen it: the history as it stood when requested.
   const shown: Array<{ id: string; outcome: Outcome; input: AdvisorInput }> = [];
   let assessor: Assessor | undefined;
-  walkHistory(recorded.deployments, recorded.catalog, featureEmbedder, (r, _t, history) => {
+  const embedder = memoised(featureEmbedder);
+  walkHistory(recorded.deployments, recorded.catalog, embedder, (r, _t, history) => {
     if (!r.outcome || !isExecuted(r.outcome)) return;
-    assessor ??= new Assessor(recorded.catalog, config, history, featureEmbedder);
+    assessor ??= new Assessor(recorded.catalog, config, history, embedder);
     try {
       shown.push({ id: r.request.id, outcome: r.outcome, input: assessor.advisorInput(assessor.evaluate(r.request)) });
     } catch (error) {

@@ -29,6 +29,20 @@ export interface WhatifReplay {
   fidelity: { compared: number; same: number };
 }
 
+/** Each request is embedded once, not three times (two assessments and its entry into history). */
+export function memoised(embedder: Embedder): Embedder {
+  const seen = new WeakMap<DeploymentRequest, number[]>();
+  return {
+    dimensions: embedder.dimensions,
+    version: embedder.version,
+    embed(request, entry) {
+      let v = seen.get(request);
+      if (!v) seen.set(request, (v = embedder.embed(request, entry)));
+      return v;
+    },
+  };
+}
+
 const side = (a: Assessment): DecisionSide => ({ action: a.decision.action, plan: a.decision.plan, level: a.level, score: a.score, reason: a.decision.reasons[0] ?? '' });
 
 /**
@@ -54,7 +68,8 @@ export function walkHistory(recorded: readonly RecordedDeployment[], catalog: Ca
   }
 }
 
-export function replayDecisions(recorded: readonly RecordedDeployment[], catalog: CatalogIndex, base: Config, next: Config, embedder: Embedder = featureEmbedder): WhatifReplay {
+export function replayDecisions(recorded: readonly RecordedDeployment[], catalog: CatalogIndex, base: Config, next: Config, plainEmbedder: Embedder = featureEmbedder): WhatifReplay {
+  const embedder = memoised(plainEmbedder);
   let assessors: { base: Assessor; next: Assessor } | undefined;
   const rows: WhatifRow[] = [];
   const skipped: string[] = [];
