@@ -95,6 +95,7 @@ export function App(props: AppProps) {
   const panes = panesOnScreen(size, ui.detail, dialogRows);
   // What keys see: the rows as last drawn, the engine as it is now.
   const contextRef = useRef<UiContext | undefined>(undefined);
+  const timeline = ui.detail && ui.selectedId !== undefined ? model.engine.audit.forDeployment(ui.selectedId) : [];
   const context: UiContext = {
     rows,
     get: (id) => model.engine.get(id),
@@ -104,6 +105,7 @@ export function App(props: AppProps) {
     replayPaused: model.paused,
     panes,
     auditIds: ui.detail ? [] : model.audit.map((e) => e.deploymentId),
+    timelineCount: timeline.length,
   };
   contextRef.current = context;
 
@@ -244,7 +246,7 @@ export function App(props: AppProps) {
           selected={selected}
           now={model.now}
           audit={model.audit}
-          timeline={ui.detail && selected ? model.engine.audit.forDeployment(selected.id) : []}
+          timeline={timeline}
           size={size}
           theme={theme}
           slo={props.slo}

@@ -61,7 +61,7 @@ const notCanary = (c: KeyContext): string | undefined => {
 function move(c: KeyContext, to: number | 'top' | 'bottom'): Step {
   const pane = scrolling(c);
   if (pane) {
-    const max = pane === 'audit' ? Math.max(0, c.auditIds.length - 1) : 10_000;
+    const max = Math.max(0, (pane === 'audit' ? c.auditIds.length : (c.timelineCount ?? 0)) - 1);
     const delta = to === 'top' ? max : to === 'bottom' ? -max : -to; // offsets count back from the newest line
     return step({ ...c.ui, scroll: { ...c.ui.scroll, [pane]: Math.min(max, Math.max(0, c.ui.scroll[pane] + delta)) } });
   }

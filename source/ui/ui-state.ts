@@ -77,4 +77,6 @@ export interface UiContext {
   panes: readonly Pane[];
   /** Deployment ids of the audit lines, oldest first (Enter on an audit line opens its deployment). */
   auditIds: readonly (string | null)[];
+  /** Lines in the detail view's timeline (how far it scrolls). */
+  timelineCount?: number;
 }

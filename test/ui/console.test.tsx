@@ -251,6 +251,52 @@ describe('console screens', () => {
   });
 });
 
+describe('focus and bell', () => {
+  it('Tab moves focus among the panes on screen only; a focused audit pane scrolls with j/k and Enter opens its line\'s deployment', async () => {
+    const s = session();
+    stepUntil(s, (ds) => ds.length >= 8);
+    const wide = renderConsole(s);
+    await settle();
+    const focusedTitle = () => /▸ (\S+)/.exec(wide.lastFrame() ?? '')?.[1];
+    const seen: Array<string | undefined> = [focusedTitle()];
+    for (let i = 0; i < 5; i++) {
+      await press(wide.stdin, KEYS.tab);
+      seen.push(focusedTitle());
+    }
+    expect(seen).toEqual(['Deployments', 'Canary', 'Risk', 'Similar', 'Audit', 'Deployments']);
+    await press(wide.stdin, KEYS.backtab); // the audit pane
+    const newest = s.model.audit.at(-1)!;
+    expect(wide.lastFrame()).toMatch(new RegExp(`›\\s+${newest.seq} `));
+    const target = [...s.model.audit].reverse().find((e, i) => i >= 3 && e.deploymentId && e.deploymentId !== newest.deploymentId)!;
+    const back = s.model.audit.length - 1 - s.model.audit.indexOf(target);
+    for (let i = 0; i < back; i++) await press(wide.stdin, 'k');
+    expect(wide.lastFrame()).toMatch(new RegExp(`›\\s+${target.seq} `));
+    await press(wide.stdin, KEYS.enter);
+    expect(wide.lastFrame()).toContain(`Risk · ${target.deploymentId}`);
+    expect(wide.lastFrame()).toContain(`Timeline of ${target.deploymentId}`);
+    wide.unmount();
+    const narrow = renderConsole(s, { size: { columns: 80, rows: 24 } });
+    await settle();
+    const titles: Array<string | undefined> = [];
+    for (let i = 0; i < 3; i++) {
+      titles.push(/▸ (\S+)/.exec(narrow.lastFrame() ?? '')?.[1]);
+      await press(narrow.stdin, KEYS.tab);
+    }
+    expect(titles).toEqual(['Deployments', 'Canary', 'Deployments']); // no Risk, Similar or Audit at 80×24
+  });
+
+  it('rings the bell when something new needs a human, and not with --no-bell', async () => {
+    for (const bell of [true, false]) {
+      const s = session();
+      const { stdin, stdout } = renderConsole(s, { bell });
+      await settle();
+      while (!s.engine.deployments.some((d) => d.state === 'awaiting_approval')) await press(stdin, ' ');
+      await settle();
+      expect(stdout.raw.filter((w) => w === '\u0007').length).toBe(bell ? 1 : 0);
+    }
+  });
+});
+
 describe('end to end', () => {
   it('replays, approves a gated deployment by key, and the approval with the operator is in a verified audit trail', async () => {
     const s = session();

@@ -55,12 +55,12 @@ export function fitLines(given: readonly ReactNode[] | LazyLines, rows: number, 
   );
   if (!opts.fromEnd) return [...range(0, rows - 1), note(total - rows + 1, 'cut below')];
   // Scrolled: `offset` lines back from the newest; a note for what lies above and below the window.
-  const offset = Math.min(Math.max(0, opts.offset ?? 0), total - rows);
-  let end = total - offset;
-  let start = end - rows;
-  const above = start > 0;
+  // The line under the cursor (`offset` back from the newest) is the last one shown above the "below" note.
+  const offset = Math.min(Math.max(0, opts.offset ?? 0), total - 1);
+  const end = total - offset;
   const below = end < total;
+  let start = Math.max(0, end - (rows - (below ? 1 : 0)));
+  const above = start > 0;
   if (above) start += 1;
-  if (below) end -= 1;
   return [...(above ? [note(start, 'above')] : []), ...range(start, end), ...(below ? [note(total - end, 'below')] : [])];
 }
