@@ -1,7 +1,6 @@
 // The live console attached to an engine another process runs: it shows that engine's deployments, and an
 // approval by key travels through the engine's queue and comes back.
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, render } from 'ink-testing-library';
 import { AttachedEngine } from '../../source/engine/attached-engine.js';
 import { LiveRunner } from '../../source/engine/live-runner.js';
 import { SimulatedMetricSource } from '../../source/metrics/simulated-source.js';
@@ -11,12 +10,12 @@ import { Submissions } from '../../source/store/submissions.js';
 import { App } from '../../source/ui/app.js';
 import { ConsoleModel } from '../../source/ui/console-model.js';
 import { config, request, service } from '../helpers/builders.js';
-import { KEYS, press } from '../helpers/console-harness.js';
+import { cleanupSized, KEYS, press, renderSized } from '../helpers/console-harness.js';
 import { harness, T0 } from '../helpers/engine-harness.js';
 import { tempDir } from '../helpers/temp-db.js';
 
 const dir = tempDir();
-afterEach(() => cleanup());
+afterEach(() => cleanupSized());
 
 describe('attached console', () => {
   it('approves by key through the running engine', async () => {
@@ -27,8 +26,10 @@ describe('attached console', () => {
     const db = openDatabase(h.path);
     const model = new ConsoleModel(new AttachedEngine(db, h.catalog, config(), h.clock), undefined, { speed: 1, paused: false });
     model.attachedTo = 'engine-host (pid 4242)';
-    const { lastFrame, stdin } = render(
-      <App model={model} operator="dave" readonly={false} theme={{ color: false, ascii: false }} autonomy="GOVERNED" slo={{ errorRate: 0.01, p99Ms: 500 }} autoplay={false} frameMs={0} size={{ columns: 120, rows: 40 }} />,
+    const size = { columns: 200, rows: 40 };
+    const { lastFrame, stdin } = renderSized(
+      <App model={model} operator="dave" readonly={false} theme={{ color: false, ascii: false }} autonomy="GOVERNED" slo={{ errorRate: 0.01, p99Ms: 500 }} autoplay={false} frameMs={0} size={size} />,
+      size,
     );
     expect(lastFrame()).toContain('LIVE');
     expect(lastFrame()).toContain('attached to engine-host (pid 4242)');
@@ -39,6 +40,7 @@ describe('attached console', () => {
     await press(stdin, KEYS.enter);
     expect(lastFrame()).toContain('sent approve of req-1 (svc 1.0.0) to the engine; waiting for its answer');
     expect(lastFrame()).toContain('1 pending: approve req-1 sent');
+    expect(lastFrame()).toMatch(/refused if not applied by \d\d:\d\d:\d\dZ \(\d+s\)/);
     runner.step(); // the engine's next pass applies it
     runner.stop(false);
     await new Promise((resolve) => setTimeout(resolve, 120));

@@ -86,6 +86,34 @@ describe.each(SIZES)('at $columns×$rows', (size) => {
   });
 });
 
+describe.each(SIZES)('dialogs at $columns×$rows', (size) => {
+  it('abort, reject, filter and command: snapshots, the abort names its traffic and stage, nothing spills', async () => {
+    const s = session();
+    stepUntil(s, (ds) => ds.some((d) => d.state === 'canary' && d.stage >= 1) && ds.some((d) => d.state === 'awaiting_approval'));
+    const canary = s.engine.deployments.find((d) => d.state === 'canary' && d.stage >= 1)!;
+    const gated = gatedAny(s)!;
+    const { stdin, lastFrame } = renderConsole(s, { size });
+    await select(stdin, lastFrame, canary.id);
+    await press(stdin, 'A');
+    const abort = lastFrame() ?? '';
+    expect(abort).toMatchSnapshot('confirm abort');
+    expect(abort).toContain(`Abort ${canary.id} and roll back?`);
+    expect(abort).toContain(`now canary at ${canary.plan[canary.stage]}% traffic · stage ${canary.stage + 1}/${canary.plan.length}`);
+    expect(abort).toContain('[ Cancel ]    Abort  ');
+    expect(linesFit(abort, size.columns)).toBe(true);
+    await press(stdin, KEYS.escape);
+    await select(stdin, lastFrame, gated.id);
+    await press(stdin, 'r', ...'bad');
+    expect(lastFrame()).toMatchSnapshot('reject reason');
+    await press(stdin, KEYS.escape, '/', ...'svc');
+    expect(lastFrame()).toMatchSnapshot('filter');
+    await press(stdin, KEYS.escape, ':', 'c', 'a', KEYS.tab);
+    expect(lastFrame()).toContain(':canary');
+    expect(lastFrame()).toMatchSnapshot('command');
+    expect(linesFit(lastFrame() ?? '', size.columns)).toBe(true);
+  });
+});
+
 describe('console screens', () => {
   it('detail of a rolled-back deployment names metric, value, threshold and stage, the system as who stopped it, and its timeline', async () => {
     const s = session();

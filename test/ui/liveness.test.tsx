@@ -2,7 +2,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LEASE_MS } from '../../source/store/lease.js';
 import { GONE_AFTER_MS, livenessOf } from '../../source/ui/liveness.js';
-import { cleanupSized, consoleSession, renderConsole, settle } from '../helpers/console-harness.js';
+import { cleanupSized, consoleSession, KEYS, press, renderConsole, renderSized, settle, stepUntil } from '../helpers/console-harness.js';
+import { App } from '../../source/ui/app.js';
+import { ConsoleModel } from '../../source/ui/console-model.js';
+import type { ConsoleEngine } from '../../source/ui/console-engine.js';
+import { ActionRefused } from '../../source/engine/engine.js';
 import { tempDir } from '../helpers/temp-db.js';
 
 const dir = tempDir();
@@ -40,5 +44,35 @@ describe('engine liveness', () => {
     s.model.changed();
     await settle();
     expect(lastFrame()).toContain('engine GONE ⚠');
+  });
+});
+
+describe('a decision sent while no engine answers', () => {
+  it('shows as pending with its deadline, and when no engine took it, the console says it was withdrawn', async () => {
+    const s = consoleSession(dir, 'pending.db');
+    sessions.push(s);
+    stepUntil(s, (ds) => ds.some((d) => d.state === 'awaiting_approval'));
+    const gated = s.engine.deployments.find((d) => d.state === 'awaiting_approval')!;
+    // The session's engine, answering approvals as an attached engine whose queue nobody reads.
+    let refuse: (e: Error) => void = () => undefined;
+    const engine = Object.create(s.engine, {
+      answerWithinMs: { value: 10_000 },
+      approve: { value: () => new Promise((_resolve, reject) => (refuse = reject)) },
+    }) as ConsoleEngine;
+    const model = new ConsoleModel(engine, undefined, { speed: 1, paused: false });
+    const size = { columns: 200, rows: 40 };
+    const { stdin, lastFrame } = renderSized(<App model={model} operator="olga" readonly={false} theme={{ color: false, ascii: false }} autonomy="GOVERNED" slo={s.slo} autoplay={false} frameMs={0} size={size} />, size);
+    await settle();
+    await press(stdin, 'g');
+    while (!(lastFrame() ?? '').includes(`› ${gated.id}`)) await press(stdin, 'j');
+    await press(stdin, 'a');
+    if (lastFrame()?.includes('[ Cancel ]')) await press(stdin, KEYS.right);
+    await press(stdin, KEYS.enter);
+    expect(lastFrame()).toMatch(new RegExp(`1 pending: approve ${gated.id} sent \\d+s ago, refused if not applied by \\d\\d:\\d\\d:\\d\\dZ \\(\\d+s\\)`));
+    refuse(new ActionRefused('no engine answered within 10 s: the approve was withdrawn and will not be applied'));
+    await settle();
+    expect(lastFrame()).toContain('no engine answered within 10 s: the approve was withdrawn and will not be applied');
+    expect(lastFrame()).not.toContain('pending:');
+    expect(model.pending).toEqual([]);
   });
 });

@@ -20,7 +20,7 @@ function stoppedBy(d: DeploymentView): string {
 
 /** The countdown that matters now: the gate's expiry, or the bake left in this stage. */
 function clock(d: DeploymentView, now: number, dot: string): string {
-  if (d.state === 'awaiting_approval' && d.approvalExpiresAtMs !== undefined) return ` ${dot} expires in ${countdown(d.approvalExpiresAtMs - now)} unless someone decides`;
+  if (d.state === 'awaiting_approval' && d.approvalExpiresAtMs !== undefined) return d.approvalExpiresAtMs > now ? ` ${dot} expires in ${countdown(d.approvalExpiresAtMs - now)} unless someone decides` : ` ${dot} past its expiry: the engine expires it at its next pass`;
   if (d.state === 'canary' && d.bakeUntilMs !== undefined) return d.bakeUntilMs > now ? ` ${dot} bake ${countdown(d.bakeUntilMs - now)} left at ${d.plan[d.stage] ?? 0}%` : ` ${dot} baked: analysing`;
   return '';
 }

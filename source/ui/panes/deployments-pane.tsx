@@ -24,7 +24,7 @@ export function stageOf(d: DeploymentView): string {
 
 function stateCell(d: DeploymentView, now: number, theme: Theme): string {
   const s = stateLabel(d.state, theme, d.outcome);
-  if (d.state === 'awaiting_approval' && d.approvalExpiresAtMs !== undefined) return `${s.symbol} awaiting, ${countdown(d.approvalExpiresAtMs - now)} left`;
+  if (d.state === 'awaiting_approval' && d.approvalExpiresAtMs !== undefined) return `${s.symbol} awaiting, ${d.approvalExpiresAtMs > now ? `${countdown(d.approvalExpiresAtMs - now)} left` : 'overdue'}`;
   const running = d.state === 'canary' || d.state === 'paused' || d.state === 'rolling_back';
   return `${s.symbol} ${s.text}${running ? ` ${d.plan[d.stage] ?? ''}% ${stageOf(d)}` : ''}`;
 }
