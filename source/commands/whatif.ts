@@ -47,7 +47,7 @@ export function recordedHistory(file: string | undefined, flags: HistorySourceFl
   if (!existsSync(path)) throw new InputError([{ file: path, field: '(file)', message: 'no such database: pass a fixture, --history FILE --catalog FILE, or --db FILE' }]);
   const db = openDatabase(path);
   try {
-    return fromDatabase(db, path);
+    return fromDatabase(db, path, flags.catalog ? loadCatalog(flags.catalog) : undefined);
   } finally {
     db.close();
   }

@@ -5,7 +5,7 @@ import { Assessor } from '../domain/assess.js';
 import { CatalogIndex } from '../domain/catalog.js';
 import type { Config } from '../domain/config.js';
 import { featureEmbedder } from '../domain/embedding.js';
-import type { DeploymentRequest, Outcome } from '../domain/schemas.js';
+import type { Catalog, DeploymentRequest, Outcome } from '../domain/schemas.js';
 import { VirtualClock } from '../engine/clock.js';
 import { Engine } from '../engine/engine.js';
 import { InputError } from '../io/input-error.js';
@@ -70,9 +70,9 @@ export function fromHistoryFile(file: string, catalog: CatalogIndex): RecordedHi
 }
 
 /** Every deployment in a database (finished or not), with the decision it recorded. */
-export function fromDatabase(db: Db, path: string): RecordedHistory {
-  const catalog = storedCatalog(db);
-  if (!catalog) throw new InputError([{ file: path, field: 'services', message: 'no service catalog in the database' }]);
+export function fromDatabase(db: Db, path: string, catalogOverride?: Catalog): RecordedHistory {
+  const catalog = catalogOverride ?? storedCatalog(db);
+  if (!catalog) throw new InputError([{ file: path, field: 'services', message: 'no service catalog in the database: pass --catalog FILE' }]);
   const rows = db.prepare('SELECT request, outcome, finished_at AS finishedAt, failure_reason AS failureReason, decision FROM deployments ORDER BY requested_at, id').all() as Array<{
     request: string;
     outcome: Outcome | null;

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { whatifCommand } from '../../source/commands/whatif.js';
+import { historyImportCommand } from '../../source/commands/history-import.js';
 import { summariseWhatif, configChanges } from '../../source/domain/whatif.js';
 import type { WhatifRow } from '../../source/domain/whatif.js';
 import { replayDecisions } from '../../source/report/whatif-replay.js';
@@ -78,6 +79,22 @@ describe('whatif', () => {
     const parsed = JSON.parse(report.out) as { version: number; summary: { moved: unknown[]; transitions: Array<{ count: number }> } };
     expect(parsed.version).toBe(1);
     expect(parsed.summary.moved.length).toBeGreaterThanOrEqual(parsed.summary.transitions.reduce((n, t) => n + t.count, 0));
+  });
+
+  it('reads a history file with a catalog, and a database: the same decisions either way', () => {
+    const lines = recorded.deployments.filter((d) => d.outcome && d.finishedAt).map((d) => JSON.stringify({ request: d.request, outcome: d.outcome, finishedAt: d.finishedAt, ...(d.failureReason ? { failureReason: d.failureReason } : {}) }));
+    const history = join(dir, 'history.ndjson');
+    writeFileSync(history, `${lines.join('\n')}\n`);
+    const catalogFile = writeConfig('catalog.json', { services: recorded.catalog.services });
+    const db = join(dir, 'imported.db');
+    expect(historyImportCommand(history, { catalog: catalogFile, db, json: false }, { out: () => undefined, err: () => undefined } as never)).toBe(0);
+    const shadow = writeConfig('shadow.json', { autonomy: 'SHADOW' });
+    const fromFile = JSON.parse(run(undefined, { history, catalog: catalogFile, config: shadow, json: true }).out) as { summary: { counts: unknown; transitions: unknown } };
+    const fromDb = JSON.parse(run(undefined, { db, config: shadow, json: true }).out) as { summary: { counts: unknown; transitions: unknown }; source: string };
+    expect(fromDb.source).toBe(db);
+    expect(fromDb.summary.counts).toEqual(fromFile.summary.counts);
+    expect(fromDb.summary.transitions).toEqual(fromFile.summary.transitions);
+    expect((fromFile.summary.counts as { next: { proceed: number } }).next.proceed).toBe(0);
   });
 
   it('a bad configuration is an error naming the file and the field', () => {
