@@ -35,13 +35,13 @@ describe('terminal safety', () => {
     expect(sanitize('x'.repeat(50), 10)).toBe(`${'x'.repeat(9)}…`);
   });
 
-  // A fixture whose names, versions, summaries and reasons carry all of the above.
+  // A fixture whose names, summaries, requesters and reasons carry all of the above. (Ids and versions may not:
+  // they reach stage commands, so validation refuses them; see trust-floor-processes.test.ts.)
   const lines = readFileSync('fixtures/replay-small.ndjson', 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>); // any: JSON fixture lines of several shapes
   let i = 0;
   for (const l of lines) {
     if (l.type === 'service') l.service.name = `${HOSTILE[i++ % HOSTILE.length]} svc`;
     if (l.type === 'request') {
-      l.request.version = HOSTILE[i++ % HOSTILE.length];
       l.request.change.summary = HOSTILE.join(' ');
       l.request.requestedBy = `ci${HOSTILE[i++ % HOSTILE.length]}`;
     }
@@ -74,7 +74,7 @@ describe('terminal safety', () => {
     ];
     const req = JSON.parse(readFileSync('fixtures/requests/notifications-low.json', 'utf8')) as Record<string, any>; // any: a request fixture
     req.change.summary = HOSTILE.join(' ');
-    req.id = `id${HOSTILE[0]}`;
+    req.requestedBy = `ci${HOSTILE[0]}`;
     const reqFile = join(dir, 'hostile-request.json');
     writeFileSync(reqFile, JSON.stringify(req));
     outputs.push(await run(['assess', '--catalog', 'fixtures/catalog.yaml', '--request', reqFile, '--no-color']));
