@@ -182,6 +182,39 @@ describe('trust floor (engine)', () => {
     expect(alive, 'processes left behind').toEqual([]);
   });
 
+  it('a full disk is one clear log line and a backoff, not a stack per pass; the engine carries on once there is room', () => {
+    const logged: string[] = [];
+    const path = join(dir, `full${n++}.db`);
+    const db = openDatabase(path);
+    const catalog = new CatalogIndex({ services });
+    const history = new HistoryStore(db, catalog, featureEmbedder, undefined);
+    const clock = new VirtualClock(T0);
+    const cfg = config();
+    const engine = new Engine({ db, catalog, config: cfg, history, assessor: new Assessor(catalog, cfg, history, featureEmbedder), clock, metrics: healthy() });
+    const submissions = new Submissions(db);
+    const runner = new LiveRunner({ engine, submissions, lease: new Lease(db, 'engine', 't'), clock, pollMs: 100, log: (l) => logged.push(l) });
+    new Lease(db, 'engine', 't').acquire(T0);
+    for (let i = 0; i < 30; i++) submissions.submit(request({ id: `big-${i}` }, { summary: 'x'.repeat(5_000) }), T0, null);
+    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`); // the disk is full now
+    for (let i = 0; i < 3; i++) {
+      runner.step();
+      runner.stop(false);
+    }
+    expect(logged).toHaveLength(3);
+    for (const line of logged) {
+      expect(line).toMatch(/disk is full \(SQLITE_FULL\)/);
+      expect(line.split('\n')).toHaveLength(1);
+    }
+    expect(logged.map((l) => Number(/retrying in ([\d.]+) s/.exec(l)?.[1]))).toEqual([0.2, 0.4, 0.8]); // backing off
+    expect(engine.deployments).toHaveLength(0); // nothing half-done in memory
+    db.pragma('max_page_count = 1073741823');
+    runner.step();
+    runner.stop(false);
+    expect(engine.deployments.length).toBeGreaterThan(0);
+    expect(engine.audit.verify().ok).toBe(true);
+    db.close();
+  });
+
   it('the engine notices its database file replaced or deleted; the index checksum is streamed', () => {
     const path = join(dir, 'watched.db');
     const db = openDatabase(path);
