@@ -32,13 +32,14 @@ describe('classifyMetric', () => {
     expect(classifyMetric('p99Ms', pair(shifted(stableLatency, -100), stableLatency), DEFAULT_COMPARE).classification).toBe('Pass');
     const stable = [0.999, 0.998, 0.999, 0.997, 0.999, 0.998];
     expect(classifyMetric('successRate', pair(stable.map((x) => x - 0.05), stable), DEFAULT_COMPARE).classification).toBe('Low');
+    expect(classifyMetric('successRate', pair(stable.map((x) => x - 0.003), stable), DEFAULT_COMPARE).classification).toBe('Pass'); // inside 0.5pp
     const either: CompareSettings = { ...DEFAULT_COMPARE, metrics: { ...DEFAULT_COMPARE.metrics, p99Ms: { ...DEFAULT_COMPARE.metrics.p99Ms, direction: 'either' } } };
     expect(classifyMetric('p99Ms', pair(shifted(stableLatency, -100), stableLatency), either).classification).toBe('Low');
   });
 
   it('an error rate of zero on stable tolerates the minimum shift, not nothing', () => {
     const zeros = [0, 0, 0, 0, 0, 0];
-    expect(classifyMetric('errorRate', pair([0.0002, 0.0003, 0.0001, 0.0002, 0.0004, 0.0003], zeros), DEFAULT_COMPARE).classification).toBe('Pass');
+    expect(classifyMetric('errorRate', pair([0.0022, 0.0033, 0.0021, 0.0032, 0.0044, 0.0033], zeros), DEFAULT_COMPARE).classification).toBe('Pass');
     expect(classifyMetric('errorRate', pair([0.02, 0.03, 0.025, 0.021, 0.04, 0.03], zeros), DEFAULT_COMPARE).classification).toBe('High');
   });
 
