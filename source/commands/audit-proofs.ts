@@ -4,9 +4,10 @@
 import { availableParallelism, userInfo } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { SignerKey, VerifierKey } from '../domain/signed-note.js';
-import { formatCheckpoint, NoteError, openNote, parseCheckpoint, parseSignerKey, parseVerifierKey, signNote } from '../domain/signed-note.js';
+import { NoteError, openNote, parseCheckpoint, parseSignerKey, parseVerifierKey } from '../domain/signed-note.js';
 import { InputError } from '../io/input-error.js';
 import { AuditLog } from '../store/audit-log.js';
+import { signCheckpoint } from '../store/audit-checkpoint.js';
 import { checkConsistency } from '../store/audit-consistency.js';
 import { verifyParallel } from '../store/audit-verify.js';
 import { safeJson } from '../domain/safe-json.js';
@@ -65,27 +66,6 @@ function positive(value: string | number | undefined, what: string): number {
   return n;
 }
 
-/**
- * Audits a checkpoint, then signs the tree that includes that record: the checkpoint covers its own audit
- * entry, so even a tail truncated by one entry right after it is caught. Returns the note.
- */
-export function signCheckpoint(log: AuditLog, key: SignerKey, actor: { kind: 'human' | 'system'; id: string }, destination: string, now: Date): { note: string; size: number; root: Buffer } {
-  log.merkle.catchUp();
-  const [record] = log.append([
-    {
-      ts: now.toISOString(),
-      actor,
-      event: 'checkpoint_signed',
-      deploymentId: null,
-      payload: { origin: key.name, keyId: key.id.toString(16).padStart(8, '0'), destination },
-    },
-  ]);
-  // The size is this entry's seq, whatever other writers append meanwhile; the root follows from the entries.
-  const size = record?.seq ?? 0;
-  const root = log.merkle.root(size);
-  const note = signNote(formatCheckpoint({ origin: key.name, size, root, extensions: [] }), key);
-  return { note, size, root };
-}
 
 /** As `audit verify` opens: read-only, creating nothing; a missing file is a usage error, an unreadable one exit 3. */
 const UNREADABLE_EXIT = 3;

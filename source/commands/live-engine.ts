@@ -16,6 +16,7 @@ import { Submissions } from '../store/submissions.js';
 import { advisingFor } from '../advisor/from-config.js';
 import type { StoreContext } from './context.js';
 import { openStoreContext } from './context.js';
+import { checkpointEmitterFor } from './checkpoint-config.js';
 
 export interface LiveEngine {
   ctx: StoreContext;
@@ -41,6 +42,7 @@ export function openLiveEngine(flags: { db?: string; catalog?: string; config?: 
   const engine = new Engine({ db: ctx.db, catalog: ctx.catalog, config, history: ctx.history, assessor, clock, metrics, traffic: new CommandTrafficActions(live, versionOf) });
   engineRef = engine;
   const advising = advisingFor(config, flags.config, ctx.db, assessor, log);
-  const runner = new LiveRunner({ engine, submissions: new Submissions(ctx.db), lease: new Lease(ctx.db), clock, pollMs: live.pollMs, log, fileWatch: new DatabaseFileWatch(ctx.path), ...(advising ? { advising } : {}) });
+  const checkpoints = checkpointEmitterFor(config, ctx.db, clock, log);
+  const runner = new LiveRunner({ engine, submissions: new Submissions(ctx.db), lease: new Lease(ctx.db), clock, pollMs: live.pollMs, log, fileWatch: new DatabaseFileWatch(ctx.path), ...(advising ? { advising } : {}), ...(checkpoints ? { checkpoints } : {}) });
   return { ctx, config, engine, runner, usesSimulatedMetrics };
 }

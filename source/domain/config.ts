@@ -168,6 +168,20 @@ export const configSchema = z.strictObject({
       pollMs: z.number().int().min(5).max(5_000).default(50),
     })
     .default({ commandTimeoutSeconds: 30, pollMs: 50 }),
+  /**
+   * Signed audit checkpoints from the engine (issue 16): every `everyEntries` new entries and/or `everyMinutes`,
+   * signed with the key in `keyFile` (`genops-tui key create`), the note piped on stdin to `command` (argv,
+   * no shell; {size} and {root} are replaced). Off when absent.
+   */
+  checkpoints: z
+    .strictObject({
+      keyFile: z.string().min(1),
+      everyEntries: positiveInt.optional(),
+      everyMinutes: z.number().positive().optional(),
+      command: z.array(z.string().min(1)).min(1),
+    })
+    .refine((c) => c.everyEntries !== undefined || c.everyMinutes !== undefined, { message: 'set everyEntries, everyMinutes or both', path: ['everyEntries'] })
+    .optional(),
   /** Dates (YYYY-MM-DD, in the service's time zone) on which timing risk is 1.0. */
   holidays: z.array(z.iso.date()).default([]),
   /** The AI actor: built-in (default) or a model over an OpenAI-compatible endpoint (advisor-config.ts). */

@@ -8,6 +8,7 @@ import type { OperatorAction, PendingAction, PendingSubmission, Submissions } fr
 import { sanitize } from '../domain/sanitize.js';
 import type { DatabaseFileWatch } from '../store/file-identity.js';
 import type { AdvisingQueue } from '../advisor/advising-queue.js';
+import type { CheckpointEmitter } from './checkpoint-emitter.js';
 
 export class EngineBusy extends Error {}
 
@@ -22,6 +23,8 @@ export interface LiveRunnerDeps {
   fileWatch?: DatabaseFileWatch;
   /** An LLM advisor's consultations (advisor: kind openai), run outside the write transactions. */
   advising?: Pick<AdvisingQueue, 'take'>;
+  /** Signed audit checkpoints when due (config `checkpoints`, issue 16). */
+  checkpoints?: Pick<CheckpointEmitter, 'poll'>;
 }
 
 /** Operator actions: which engine call each one is. */
@@ -101,6 +104,7 @@ export class LiveRunner {
     for (const s of submissions.pending()) this.take(s, now);
     for (const a of submissions.pendingActions()) this.apply(a, now);
     engine.tick();
+    this.deps.checkpoints?.poll(clock.now());
     const wake = engine.nextWake();
     const delay = wake === undefined ? this.deps.pollMs : Math.min(this.deps.pollMs, wake - clock.now());
     this.schedule(delay);
