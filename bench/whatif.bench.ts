@@ -13,8 +13,8 @@ import { withTempDir } from './temp-db.js';
 const N = 15_847;
 const CLI = join(process.cwd(), 'dist', 'source', 'cli.js');
 
-export function runWhatifBench(): void {
-  withTempDir((dir) => {
+export async function runWhatifBench(): Promise<void> {
+  await withTempDir(async (dir) => {
     const rng = new Rng(15);
     const services = randomFleet(rng, 40);
     const history: HistoryRecord[] = Array.from({ length: N }, (_, i) => {
@@ -37,7 +37,7 @@ export function runWhatifBench(): void {
     const times: number[] = [];
     for (let round = 0; round < 3; round++) {
       const t0 = performance.now();
-      whatifCommand(undefined, flags, quiet as never);
+      await whatifCommand(undefined, flags, quiet as never);
       times.push(performance.now() - t0);
     }
     const best = Math.min(...times);

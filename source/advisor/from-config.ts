@@ -10,11 +10,17 @@ import { InputError } from '../io/input-error.js';
 import type { AnswerCache } from './llm-advisor.js';
 import { LlmAdvisor } from './llm-advisor.js';
 
-export function llmAdvisorFromConfig(c: OpenAiAdvisorConfig, configFile: string, cache?: AnswerCache, env: NodeJS.ProcessEnv = process.env): LlmAdvisor {
+/** The API key from the environment variable the configuration names; an error naming the field when unset. */
+export function apiKeyOf(c: OpenAiAdvisorConfig, configFile: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const apiKey = c.apiKeyEnv ? env[c.apiKeyEnv] : undefined;
   if (c.apiKeyEnv && !apiKey) {
     throw new InputError([{ file: configFile, field: 'advisor.apiKeyEnv', message: `environment variable ${c.apiKeyEnv} is not set (it should hold the API key)` }]);
   }
+  return apiKey;
+}
+
+export function llmAdvisorFromConfig(c: OpenAiAdvisorConfig, configFile: string, cache?: AnswerCache, env: NodeJS.ProcessEnv = process.env): LlmAdvisor {
+  const apiKey = apiKeyOf(c, configFile, env);
   return new LlmAdvisor(
     {
       baseUrl: c.baseUrl,

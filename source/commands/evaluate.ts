@@ -3,7 +3,7 @@
 import { Assessor, UnknownServiceError } from '../domain/assess.js';
 import type { Advice, AdvisorInput } from '../domain/advisor.js';
 import { builtinAdvisor } from '../domain/advisor.js';
-import { featureEmbedder } from '../domain/embedding.js';
+import { retrievalEmbedder } from '../advisor/retrieval-embedder.js';
 import { isExecuted } from '../domain/evidence.js';
 import type { Outcome } from '../domain/schemas.js';
 import { loadConfig } from '../io/load.js';
@@ -64,8 +64,10 @@ export async function evaluateCommand(file: string | undefined, flags: EvaluateF
   // Each executed deployment as the advisors would have seen it: the history as it stood when requested.
   const shown: Array<{ id: string; outcome: Outcome; input: AdvisorInput }> = [];
   let assessor: Assessor | undefined;
-  const embedder = memoised(featureEmbedder);
-  walkHistory(recorded.deployments, recorded.catalog, embedder, (r, _t, history) => {
+  // Both advisors see the evidence retrieval gives under this configuration (with text embeddings if set).
+  const embedder = memoised(await retrievalEmbedder(config, flags.config, recorded.catalog, recorded.deployments.map((d) => d.request)));
+  walkHistory(recorded.deployments, recorded.catalog, [embedder], (r, _t, [history]) => {
+    if (!history) return;
     if (!r.outcome || !isExecuted(r.outcome)) return;
     assessor ??= new Assessor(recorded.catalog, config, history, embedder);
     try {

@@ -8,6 +8,7 @@ import { loadCatalog, loadConfig } from '../io/load.js';
 import { dbPath, openDatabase } from '../store/database.js';
 import { storedCatalog } from '../store/catalog-store.js';
 import { replayDecisions } from '../report/whatif-replay.js';
+import { retrievalEmbedder } from '../advisor/retrieval-embedder.js';
 import type { RecordedHistory } from '../report/whatif-sources.js';
 import { fromDatabase, fromFixture, fromHistoryFile } from '../report/whatif-sources.js';
 import { whatifJson, whatifMarkdown } from '../report/whatif-text.js';
@@ -53,13 +54,17 @@ export function recordedHistory(file: string | undefined, flags: HistorySourceFl
   }
 }
 
-export function whatifCommand(file: string | undefined, flags: WhatifFlags, io: CommandIo): number {
+export async function whatifCommand(file: string | undefined, flags: WhatifFlags, io: CommandIo): Promise<number> {
   if (!flags.config) throw new UsageError('whatif needs --config NEW.yaml (the configuration to try)');
   const baseline = loadConfig(flags.baseline);
   const candidate = loadConfig(flags.config);
   const recorded = recordedHistory(file, flags, baseline);
   for (const p of recorded.problems) io.err(`warning: skipped ${formatProblem(p)}`);
-  const replay = replayDecisions(recorded.deployments, recorded.catalog, baseline, candidate);
+  // Text embeddings (advisor.embeddings) change retrieval: each side then searches its own index.
+  const requests = recorded.deployments.map((d) => d.request);
+  const baseEmbedder = await retrievalEmbedder(baseline, flags.baseline ?? '(defaults)', recorded.catalog, requests);
+  const nextEmbedder = await retrievalEmbedder(candidate, flags.config, recorded.catalog, requests);
+  const replay = replayDecisions(recorded.deployments, recorded.catalog, baseline, candidate, baseEmbedder, nextEmbedder);
   const report = {
     source: recorded.source,
     baseline: flags.baseline ?? 'the defaults (SPEC.md)',

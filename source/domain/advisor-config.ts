@@ -22,6 +22,13 @@ export const openAiAdvisorSchema = z.strictObject({
   breaker: z
     .strictObject({ failures: positiveInt.default(5), cooldownSeconds: z.number().positive().default(60) })
     .default({ failures: 5, cooldownSeconds: 60 }),
+  /**
+   * Optional text embeddings from the same endpoint's /v1/embeddings, combined with the structural features
+   * (`weight`: the text part's share of the vector's length). Used by `whatif` and `evaluate` for retrieval.
+   */
+  embeddings: z
+    .strictObject({ model: z.string().min(1).max(200), dimensions: positiveInt.max(8_192), weight: z.number().gt(0).lt(1).default(0.5) })
+    .optional(),
 });
 export type OpenAiAdvisorConfig = z.infer<typeof openAiAdvisorSchema>;
 

@@ -47,35 +47,41 @@ const side = (a: Assessment): DecisionSide => ({ action: a.decision.action, plan
 
 /**
  * Walks recorded requests in the order they were made; before each one, the deployments recorded as finished
- * earlier are added to `history`. `visit` sees each request with the history as it stood.
+ * earlier are added to the histories (one per embedder). `visit` sees each request with them as they stood.
  */
-export function walkHistory(recorded: readonly RecordedDeployment[], catalog: CatalogIndex, embedder: Embedder, visit: (r: RecordedDeployment, t: number, history: ReplayHistory) => void): void {
+export function walkHistory(recorded: readonly RecordedDeployment[], catalog: CatalogIndex, embedders: readonly Embedder[], visit: (r: RecordedDeployment, t: number, histories: readonly ReplayHistory[]) => void): void {
   // Times parsed once: sorting 15k records would otherwise parse each date about 30 times.
   const requests = recorded.map((r) => ({ r, t: Date.parse(r.request.requestedAt) })).sort((a, b) => a.t - b.t);
   const finished = recorded
     .filter((r) => r.outcome !== undefined && r.finishedAt !== undefined)
     .map((r) => ({ r, t: Date.parse(r.finishedAt as string) }))
     .sort((a, b) => a.t - b.t);
-  const history = new ReplayHistory(catalog, embedder, finished.length);
+  const histories = embedders.map((e) => new ReplayHistory(catalog, e, finished.length));
   let added = 0;
   for (const { r, t } of requests) {
     while (added < finished.length && (finished[added] as { t: number }).t < t) {
       const f = (finished[added] as { r: RecordedDeployment }).r;
-      history.add({ request: f.request, outcome: f.outcome as Outcome, finishedAt: f.finishedAt as string, ...(f.failureReason ? { failureReason: f.failureReason } : {}) });
+      const record = { request: f.request, outcome: f.outcome as Outcome, finishedAt: f.finishedAt as string, ...(f.failureReason ? { failureReason: f.failureReason } : {}) };
+      for (const history of histories) history.add(record);
       added += 1;
     }
-    visit(r, t, history);
+    visit(r, t, histories);
   }
 }
 
-export function replayDecisions(recorded: readonly RecordedDeployment[], catalog: CatalogIndex, base: Config, next: Config, plainEmbedder: Embedder = featureEmbedder): WhatifReplay {
-  const embedder = memoised(plainEmbedder);
+/** `nextEmbedder`: when the new configuration retrieves differently (text embeddings), its own history index. */
+export function replayDecisions(recorded: readonly RecordedDeployment[], catalog: CatalogIndex, base: Config, next: Config, baseEmbedder: Embedder = featureEmbedder, nextEmbedder: Embedder = baseEmbedder): WhatifReplay {
+  const embedders = baseEmbedder.version === nextEmbedder.version ? [memoised(baseEmbedder)] : [memoised(baseEmbedder), memoised(nextEmbedder)];
   let assessors: { base: Assessor; next: Assessor } | undefined;
   const rows: WhatifRow[] = [];
   const skipped: string[] = [];
   const fidelity = { compared: 0, same: 0 };
-  walkHistory(recorded, catalog, embedder, (r, t, history) => {
-    assessors ??= { base: new Assessor(catalog, base, history, embedder), next: new Assessor(catalog, next, history, embedder) };
+  walkHistory(recorded, catalog, embedders, (r, t, histories) => {
+    const last = embedders.length - 1;
+    assessors ??= {
+      base: new Assessor(catalog, base, histories[0] as ReplayHistory, embedders[0] as Embedder),
+      next: new Assessor(catalog, next, histories[last] as ReplayHistory, embedders[last] as Embedder),
+    };
     let a: Assessment;
     let b: Assessment;
     try {

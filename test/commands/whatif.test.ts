@@ -18,10 +18,10 @@ const WEEK = 'fixtures/replay-week.ndjson';
 const recorded = fromFixture(WEEK, DEFAULT_CONFIG);
 const dir = tempDir();
 
-function run(file: string | undefined, flags: Parameters<typeof whatifCommand>[1]): { code: number; out: string; err: string } {
+async function run(file: string | undefined, flags: Parameters<typeof whatifCommand>[1]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = whatifCommand(file, flags, { out: (l: string) => out.push(l), err: (l: string) => err.push(l) } as never);
+  const code = await whatifCommand(file, flags, { out: (l: string) => out.push(l), err: (l: string) => err.push(l) } as never);
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -34,7 +34,7 @@ describe('whatif', () => {
     expect(s.failures.recorded).toBeGreaterThan(0);
   });
 
-  it('with the configuration unchanged: no differences, and the replay reproduces every recorded decision', () => {
+  it('with the configuration unchanged: no differences, and the replay reproduces every recorded decision', async () => {
     const replay = replayDecisions(recorded.deployments, recorded.catalog, DEFAULT_CONFIG, config({}));
     const s = summariseWhatif(replay.rows);
     expect(s.transitions).toEqual([]);
@@ -42,7 +42,7 @@ describe('whatif', () => {
     expect(s.levelChanges).toBe(0);
     expect(s.approvalsPerWeek.extra).toBe(0);
     expect(replay.fidelity).toEqual({ compared: 200, same: 200 });
-    const report = run(WEEK, { config: writeConfig('same.json', {}), json: false });
+    const report = await run(WEEK, { config: writeConfig('same.json', {}), json: false });
     expect(report.out).toContain('No differences');
     expect(report.out).toContain('Settings changed: none.');
   });
@@ -68,20 +68,20 @@ describe('whatif', () => {
     expect(s.transitions.reduce((n, t) => n + t.count, 0)).toBe(svc8.length);
   });
 
-  it('the report on the week fixture with fixtures/whatif-stricter.yaml (snapshot)', () => {
-    const report = run(WEEK, { config: 'fixtures/whatif-stricter.yaml', json: false });
+  it('the report on the week fixture with fixtures/whatif-stricter.yaml (snapshot)', async () => {
+    const report = await run(WEEK, { config: 'fixtures/whatif-stricter.yaml', json: false });
     expect(report.code).toBe(0);
     expect(report.out).toMatchSnapshot();
   });
 
-  it('--json carries every moved deployment', () => {
-    const report = run(WEEK, { config: 'fixtures/whatif-stricter.yaml', json: true });
+  it('--json carries every moved deployment', async () => {
+    const report = await run(WEEK, { config: 'fixtures/whatif-stricter.yaml', json: true });
     const parsed = JSON.parse(report.out) as { version: number; summary: { moved: unknown[]; transitions: Array<{ count: number }> } };
     expect(parsed.version).toBe(1);
     expect(parsed.summary.moved.length).toBeGreaterThanOrEqual(parsed.summary.transitions.reduce((n, t) => n + t.count, 0));
   });
 
-  it('reads a history file with a catalog, and a database: the same decisions either way', () => {
+  it('reads a history file with a catalog, and a database: the same decisions either way', async () => {
     const lines = recorded.deployments.filter((d) => d.outcome && d.finishedAt).map((d) => JSON.stringify({ request: d.request, outcome: d.outcome, finishedAt: d.finishedAt, ...(d.failureReason ? { failureReason: d.failureReason } : {}) }));
     const history = join(dir, 'history.ndjson');
     writeFileSync(history, `${lines.join('\n')}\n`);
@@ -89,18 +89,18 @@ describe('whatif', () => {
     const db = join(dir, 'imported.db');
     expect(historyImportCommand(history, { catalog: catalogFile, db, json: false }, { out: () => undefined, err: () => undefined } as never)).toBe(0);
     const shadow = writeConfig('shadow.json', { autonomy: 'SHADOW' });
-    const fromFile = JSON.parse(run(undefined, { history, catalog: catalogFile, config: shadow, json: true }).out) as { summary: { counts: unknown; transitions: unknown } };
-    const fromDb = JSON.parse(run(undefined, { db, config: shadow, json: true }).out) as { summary: { counts: unknown; transitions: unknown }; source: string };
+    const fromFile = JSON.parse((await run(undefined, { history, catalog: catalogFile, config: shadow, json: true })).out) as { summary: { counts: unknown; transitions: unknown } };
+    const fromDb = JSON.parse((await run(undefined, { db, config: shadow, json: true })).out) as { summary: { counts: unknown; transitions: unknown }; source: string };
     expect(fromDb.source).toBe(db);
     expect(fromDb.summary.counts).toEqual(fromFile.summary.counts);
     expect(fromDb.summary.transitions).toEqual(fromFile.summary.transitions);
     expect((fromFile.summary.counts as { next: { proceed: number } }).next.proceed).toBe(0);
   });
 
-  it('a bad configuration is an error naming the file and the field', () => {
+  it('a bad configuration is an error naming the file and the field', async () => {
     const bad = writeConfig('bad.json', { autonomy: 'YOLO' });
-    expect(() => run(WEEK, { config: bad, json: false })).toThrow(InputError);
-    expect(() => run(WEEK, { config: bad, json: false })).toThrow(/bad\.json.*autonomy/);
+    await expect(run(WEEK, { config: bad, json: false })).rejects.toThrow(InputError);
+    await expect(run(WEEK, { config: bad, json: false })).rejects.toThrow(/bad\.json.*autonomy/);
   });
 });
 
