@@ -105,6 +105,9 @@ describe('live engine with a model advisor', () => {
     const seq = (id: string): number => assessed.get(id)?.seq ?? -1;
     for (const id of ['r-normal', 'r-500', 'r-malformed', 'r-inject']) expect(seq(id), id).toBeLessThan(seq('r-slow'));
 
+    // The chain, with the consultations in it, verifies.
+    expect(live.engine.audit.verify().ok).toBe(true);
+
     // Answers are kept whole (valid and invalid), found by the hash the audit entry carries.
     const answers = new AdvisorAnswers(live.ctx.db);
     for (const id of ['r-normal', 'r-malformed']) {
