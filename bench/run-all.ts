@@ -8,6 +8,7 @@ import { runSimulateBench } from './simulate.bench.js';
 import { runConsoleBench } from './console.bench.js';
 import { runGateBench } from './gate.bench.js';
 import { runAttachBench } from './attach.bench.js';
+import { runMerkleBench } from './merkle.bench.js';
 import { runWhatifBench } from './whatif.bench.js';
 import { runAdvisorBench } from './advisor.bench.js';
 import { runPrometheusBench } from './prometheus.bench.js';
@@ -20,6 +21,7 @@ const benches: Record<string, () => void | Promise<void>> = {
   console: runConsoleBench,
   gate: runGateBench,
   attach: runAttachBench,
+  merkle: runMerkleBench,
   whatif: runWhatifBench,
   advisor: runAdvisorBench,
   prometheus: runPrometheusBench,

@@ -32,8 +32,12 @@ const sha256Of: (data: Buffer) => Buffer =
   typeof crypto.hash === 'function' ? (data) => crypto.hash('sha256', data, 'buffer') : (data) => crypto.createHash('sha256').update(data).digest();
 const sha256 = (prev: Buffer, bytes: Buffer): Buffer => sha256Of(Buffer.concat([prev, bytes]));
 
+/** Rows per multi-row INSERT: one statement call per 64 entries instead of one each pays for the Merkle tree. */
+const INSERT_GROUP = 64;
+
 export class AuditLog {
   private readonly insert;
+  private readonly insertGroup;
   private readonly headStmt;
   /** Made once: creating a better-sqlite3 transaction wrapper per call is costly. */
   private readonly appendTx;
@@ -43,6 +47,7 @@ export class AuditLog {
   constructor(private readonly db: Db) {
     this.merkle = new MerkleLog(db);
     this.insert = db.prepare('INSERT INTO audit (seq, deployment_id, canonical, prev_hash, hash) VALUES (?, ?, ?, ?, ?)');
+    this.insertGroup = db.prepare(`INSERT INTO audit (seq, deployment_id, canonical, prev_hash, hash) VALUES ${Array(INSERT_GROUP).fill('(?, ?, ?, ?, ?)').join(', ')}`);
     this.headStmt = db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').raw(true);
     this.appendTx = db.transaction((inputs: readonly AuditInput[]) => this.appendInTransaction(inputs));
   }
@@ -60,16 +65,22 @@ export class AuditLog {
       const out: AuditEntry[] = [];
       const prevSize = seq;
       const written: Buffer[] = [];
+      const params: Array<number | string | null | Buffer> = [];
       for (const input of inputs) {
         seq += 1;
         const entry = { seq, ts: input.ts, actor: input.actor, event: input.event, deploymentId: input.deploymentId, payload: input.payload };
         const bytes = Buffer.from(canonicalEntry(entry), 'utf8');
         const hash = sha256(prev, bytes);
-        this.insert.run(seq, input.deploymentId, bytes, prev, hash);
+        params.push(seq, input.deploymentId, bytes, prev, hash);
+        if (params.length === INSERT_GROUP * 5) {
+          this.insertGroup.run(params);
+          params.length = 0;
+        }
         out.push({ ...entry, hash: hash.toString('hex') });
         written.push(bytes);
         prev = hash;
       }
+      for (let at = 0; at < params.length; at += 5) this.insert.run(params.slice(at, at + 5));
       this.merkle.appended(prevSize, written);
       return out;
     }

@@ -46,7 +46,7 @@ export class MerkleLog {
     if (!this.insertNodeStmt) throw new Error('the audit Merkle tree table is missing: the database was not migrated');
     const end = Math.floor((prevSize + bytes.length) / CHUNK);
     let chunk = Math.floor(prevSize / CHUNK);
-    if (chunk === end) return;
+    // One indexed lookup per append (not per entry): a trail older than the tree is caught up by its next append.
     const storedChunks = this.storedChunksStmt?.get() as number;
     if (storedChunks < chunk) this.backfill(storedChunks, chunk);
     chunk = Math.max(chunk, storedChunks);

@@ -12,7 +12,7 @@ import type { AuditInput } from '../../source/store/audit-log.js';
 import { canonicalEntry } from '../../source/store/canonical-entry.js';
 import { openDatabase } from '../../source/store/database.js';
 import { tempDir } from '../helpers/temp-db.js';
-import { run } from '../helpers/processes.js';
+import { CLI, run } from '../helpers/processes.js';
 
 const dir = tempDir();
 const at = (name: string): string => join(dir, name);
@@ -66,6 +66,9 @@ const copy = (from: string, to: string): string => {
   return at(to);
 };
 const cli = async (...args: string[]) => run(args);
+/** The CLI's whole stdout, decoded once: chunks joined as strings could split a multi-byte character. */
+const exportOf = async (db: string): Promise<string> =>
+  (await promisify(execFile)(process.execPath, [CLI, 'audit', 'export', '--json', '--db', db], { maxBuffer: 1 << 28, encoding: 'utf8' })).stdout;
 const python = async (...args: string[]): Promise<{ code: number; out: string }> => {
   try {
     const { stdout, stderr } = await promisify(execFile)('python3', [join(process.cwd(), 'tools', 'verify_audit.py'), ...args]);
@@ -174,8 +177,7 @@ describe('audit verify --checkpoint', () => {
 
 describe('the independent Python verifier (tools/verify_audit.py)', () => {
   it('checks an export, an inclusion proof and a consistency proof against the checkpoint', async () => {
-    const exported = await cli('audit', 'export', '--json', '--db', BASE);
-    writeFileSync(at('export.ndjson'), exported.stdout);
+    writeFileSync(at('export.ndjson'), await exportOf(BASE));
     const prove = await cli('audit', 'prove', '1234', '--size', String(signedSize), '--db', BASE);
     writeFileSync(at('inclusion.json'), prove.stdout);
     const consistency = await cli('audit', 'consistency', '1000', String(signedSize), '--db', BASE);
@@ -206,7 +208,7 @@ describe('the independent Python verifier (tools/verify_audit.py)', () => {
 
     const db = copy(BASE, 'py-rewritten.db');
     attack(db, rewriteFrom(2000));
-    writeFileSync(at('rewritten.ndjson'), (await cli('audit', 'export', '--json', '--db', db)).stdout);
+    writeFileSync(at('rewritten.ndjson'), await exportOf(db));
     const rewritten = await python(at('rewritten.ndjson'), '--checkpoint', at('cp.note'));
     expect(rewritten.code).toBe(1);
     expect(rewritten.out).toContain('rewritten or forked');
