@@ -135,7 +135,11 @@ export class LlmAdvisor {
           return fallback(check.reason, extra, result.text);
         }
         this.breaker.success();
-        this.cache.put(promptSha256, { model, text: result.text, ...tokens, latencyMs });
+        try {
+          this.cache.put(promptSha256, { model, text: result.text, ...tokens, latencyMs });
+        } catch {
+          // A cache that cannot be written (a busy database) costs a repeated question later, not this answer.
+        }
         return { checked: { advice: adviceOf(check.answer), by: model }, call: { ...base, ...extra, latencyMs }, answerText: result.text };
       }
       last = result.reason;
