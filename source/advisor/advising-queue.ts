@@ -16,6 +16,9 @@ export interface AdvisingQueueDeps {
   log?: (line: string) => void;
 }
 
+/** Finished consultations kept for submissions not taken yet. */
+const READY_LIMIT = 10_000;
+
 export class AdvisingQueue {
   private readonly ready = new Map<string, Assessment>();
   private readonly inFlight = new Set<string>();
@@ -49,6 +52,8 @@ export class AdvisingQueue {
         this.keepInvalid(c);
         const a = assessor.conclude(evaluation, c.checked);
         this.ready.set(id, { ...a, advisor: { ...a.advisor, call: c.call } });
+        // A submission withdrawn or refused as stale while its model thought is never taken: oldest go first.
+        if (this.ready.size > READY_LIMIT) this.ready.delete(this.ready.keys().next().value as string);
       })
       .catch((error: unknown) => {
         // consult() does not reject; if it ever did, the next pass asks again rather than losing the request.
