@@ -1,5 +1,6 @@
 // The console: time to first frame (cold process in a pseudo-terminal, and in-process), frame time with
 // 10,000 deployments (target ≤ 16 ms: the table is windowed), and memory with 100,000 in history.
+import { finishedActions } from '../source/engine/snapshot-facts.js';
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -36,6 +37,7 @@ function views(n: number): DeploymentView[] {
       plan: [1, 5, 25, 50, 100], stage: 2, samples: [], stages: [], reason: '', decidedBy: null,
       outcome: state === 'promoted' ? 'succeeded' : state === 'rolled_back' ? 'rolled_back' : null,
       requestedAtMs: Date.parse(request.requestedAt), updatedAtMs: 0, finishedAtMs: null,
+      actions: finishedActions(request.id, state, null),
     };
   });
 }

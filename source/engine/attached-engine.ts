@@ -15,7 +15,7 @@ import type { DeploymentView, LifecycleState, StageRecord } from './deployment-v
 import type { EngineListener } from './engine.js';
 import { ActionRefused } from './engine.js';
 import type { Snapshot } from './snapshot-facts.js';
-import { viewOf } from './snapshot-facts.js';
+import { finishedActions, viewOf } from './snapshot-facts.js';
 
 interface Row {
   id: string;
@@ -160,6 +160,7 @@ export class AttachedEngine {
         requestedAtMs: Date.parse(request.requestedAt),
         updatedAtMs: finishedAt,
         finishedAtMs: finishedAt,
+        actions: finishedActions(row.id, FINAL_STATE[row.outcome as Outcome], row.outcome),
       };
     }
     const known = this.views.get(row.id);

@@ -2,6 +2,7 @@
 import type { Assessment } from '../domain/assess.js';
 import type { DeploymentRequest, Outcome, Tier } from '../domain/schemas.js';
 import type { MetricSample, Verdict } from '../domain/slo.js';
+import type { ActionAvailability, OperatorAction } from './operator-actions.js';
 
 export type LifecycleState =
   | 'awaiting_approval'
@@ -42,4 +43,10 @@ export interface DeploymentView {
   /** In flight: when an unanswered gate expires, and when the current stage's bake ends (console countdowns). */
   approvalExpiresAtMs?: number;
   bakeUntilMs?: number;
+  /**
+   * What an operator may do now, read off the deployment's machine (`snapshot.can`), and why the rest is refused:
+   * the one source of these rules for the console, the API and the CLI. (The engine also refuses a requester
+   * approving their own deployment; that depends on who asks, so it is not here.)
+   */
+  actions: Record<OperatorAction, ActionAvailability>;
 }

@@ -24,6 +24,8 @@ import type { DeploymentView, StageRecord } from './deployment-view.js';
 import { receivedEntries } from './audit-events.js';
 import { adaptThresholds } from '../domain/learning.js';
 import { sameIdentity } from '../domain/identity.js';
+import { OPERATOR_ACTIONS } from './operator-actions.js';
+import type { OperatorAction } from './operator-actions.js';
 import type { ScoredOutcome } from '../domain/learning.js';
 import { compareSettingsFor } from '../domain/metrics-config.js';
 import type { CompareSettings } from '../domain/canary-judge.js';
@@ -276,7 +278,7 @@ export class Engine {
         },
       };
       const actor = createActor(this.machine, { input });
-      const view = viewOf({ request, tier: entry.service.tier, assessment }, actor.getSnapshot(), now, []);
+      const view = viewOf({ request, tier: entry.service.tier, assessment }, actor.getSnapshot(), now, [], () => actor.getSnapshot());
       const live: Live = { actor, view, lastState: '', lastPersisted: '', lastAnalysis: null, wakeAt: Infinity, sampling: false, unsubscribe: () => undefined };
       this.live.set(request.id, live);
       this.touched.add(request.id);
@@ -381,7 +383,7 @@ export class Engine {
     const actor = createActor(this.machine, { snapshot, input: snapshot.context });
     const request = JSON.parse(row.request) as DeploymentRequest;
     const tier = this.deps.catalog.get(request.serviceId)?.service.tier ?? 'medium';
-    const view = viewOf({ request, tier, assessment: JSON.parse(row.assessment) as Assessment }, snapshot, this.deps.clock.now(), stages);
+    const view = viewOf({ request, tier, assessment: JSON.parse(row.assessment) as Assessment }, snapshot, this.deps.clock.now(), stages, () => actor.getSnapshot());
     const live: Live = { actor, view, lastState: stateKey(snapshot), lastPersisted: persistKey(snapshot), lastAnalysis: snapshot.context.analysis, wakeAt: wakeOf(snapshot, this.lookahead), sampling: false, unsubscribe: () => undefined };
     live.unsubscribe = actor.subscribe((s) => this.observe(live, s)).unsubscribe;
     return live;
@@ -503,55 +505,63 @@ export class Engine {
     });
   }
 
-  private humanAction(id: string, by: string, event: string, payload: Record<string, unknown>, send: DeploymentEvent, allowed: (s: Snapshot) => boolean, what: string): DeploymentView {
+  /**
+   * An operator's action, from the one table of actions (operator-actions.ts): refused with a reason when the
+   * machine would not take it now (`snapshot.can`), when a required reason is missing, or when the requester
+   * approves their own deployment; otherwise audited as the human's and sent to the machine.
+   */
+  act(action: OperatorAction, id: string, by: string, reason?: string): DeploymentView {
+    const spec = OPERATOR_ACTIONS[action];
+    if (spec.reasonRequired && !reason?.trim()) throw new ActionRefused(spec.reasonRequired);
+    if (action === 'approve') {
+      const requester = this.get(id)?.request.requestedBy;
+      if (requester !== undefined && sameIdentity(requester, by)) throw new ActionRefused(`${by} requested "${id}" and cannot approve it`);
+    }
     const now = this.deps.clock.now();
     // Deadlines first, committed on their own (a gate may have expired): a refusal then changes nothing.
     this.tx(() => this.live.get(id)?.actor.send({ type: 'TICK', now }));
     return this.tx(() => {
       const live = this.live.get(id);
       if (!live) throw new ActionRefused(this.finished.has(id) ? `deployment "${id}" has finished` : `no deployment "${id}"`);
-      if (!allowed(live.actor.getSnapshot())) throw new ActionRefused(`deployment "${id}" is ${live.view.state}: cannot ${what}`);
-      this.record([{ ts: iso(now), actor: { kind: 'human', id: by }, event, deploymentId: id, payload }]);
-      live.actor.send(send);
+      const event = spec.event(by, reason);
+      if (!live.actor.getSnapshot().can(event)) throw new ActionRefused(`deployment "${id}" is ${live.view.state}: cannot ${spec.verb}`);
+      this.record([{ ts: iso(now), actor: { kind: 'human', id: by }, event: spec.audit, deploymentId: id, payload: spec.payload(reason) }]);
+      live.actor.send(event);
       return live.view;
     });
   }
 
   approve(id: string, by: string, reason?: string): DeploymentView {
-    const requester = this.get(id)?.request.requestedBy;
-    if (requester !== undefined && sameIdentity(requester, by)) throw new ActionRefused(`${by} requested "${id}" and cannot approve it`);
-    return this.humanAction(id, by, 'approved', reason ? { reason } : {}, { type: 'APPROVE', by, ...(reason ? { reason } : {}) }, (s) => s.matches('awaiting_approval'), 'approve');
+    return this.act('approve', id, by, reason);
   }
 
   reject(id: string, by: string, reason: string): DeploymentView {
-    if (!reason.trim()) throw new ActionRefused('a rejection needs a reason');
-    return this.humanAction(id, by, 'rejected', { reason }, { type: 'REJECT', by, reason }, (s) => s.matches('awaiting_approval'), 'reject');
+    return this.act('reject', id, by, reason);
   }
 
   withdraw(id: string, by: string): DeploymentView {
-    return this.humanAction(id, by, 'withdrawn', {}, { type: 'WITHDRAW', by }, (s) => s.matches('awaiting_approval') || s.matches('canary'), 'withdraw');
+    return this.act('withdraw', id, by);
   }
 
   /** A human confirms traffic is back on the stable version after the rollback command kept failing. */
   resolveRollback(id: string, by: string, reason: string): DeploymentView {
-    if (!reason.trim()) throw new ActionRefused('resolving a failed rollback needs a reason (what was done by hand)');
-    return this.humanAction(id, by, 'rollback_resolved', { reason }, { type: 'RESOLVE', by, reason }, (s) => s.matches('rollback_failed'), 'resolve a rollback');
+    return this.act('resolve', id, by, reason);
   }
 
   pause(id: string, by: string): DeploymentView {
-    return this.humanAction(id, by, 'pause_requested', {}, { type: 'PAUSE', by }, (s) => s.matches('canary') && !s.matches({ canary: 'paused' }), 'pause');
+    return this.act('pause', id, by);
   }
 
   resume(id: string, by: string): DeploymentView {
-    return this.humanAction(id, by, 'resumed', {}, { type: 'RESUME', by }, (s) => s.matches({ canary: 'paused' }), 'resume');
+    return this.act('resume', id, by);
   }
 
   promote(id: string, by: string): DeploymentView {
-    return this.humanAction(id, by, 'promoted_by_operator', {}, { type: 'PROMOTE', by }, (s) => s.matches({ canary: 'paused' }) || s.matches({ canary: 'baking' }), 'promote');
+    return this.act('promote', id, by);
   }
 
   abort(id: string, by: string, reason: string): DeploymentView {
-    return this.humanAction(id, by, 'aborted', { reason }, { type: 'ABORT', by, reason }, (s) => s.matches('canary'), 'abort');
+    return this.act('abort', id, by, reason);
   }
 }
 

@@ -4,7 +4,7 @@ import type { Engine } from './engine.js';
 import { ActionRefused } from './engine.js';
 import type { Clock } from './clock.js';
 import type { Lease } from '../store/lease.js';
-import type { OperatorAction, PendingAction, PendingSubmission, Submissions } from '../store/submissions.js';
+import type { PendingAction, PendingSubmission, Submissions } from '../store/submissions.js';
 import { sanitize } from '../domain/sanitize.js';
 import type { DatabaseFileWatch } from '../store/file-identity.js';
 import type { AdvisingQueue } from '../advisor/advising-queue.js';
@@ -26,18 +26,6 @@ export interface LiveRunnerDeps {
   /** Signed audit checkpoints when due (config `checkpoints`, issue 16). */
   checkpoints?: Pick<CheckpointEmitter, 'poll'>;
 }
-
-/** Operator actions: which engine call each one is. */
-const APPLY: Record<OperatorAction, (engine: Engine, a: PendingAction) => void> = {
-  approve: (e, a) => e.approve(a.deploymentId, a.actor, a.reason || undefined),
-  reject: (e, a) => e.reject(a.deploymentId, a.actor, a.reason ?? ''),
-  withdraw: (e, a) => e.withdraw(a.deploymentId, a.actor),
-  pause: (e, a) => e.pause(a.deploymentId, a.actor),
-  resume: (e, a) => e.resume(a.deploymentId, a.actor),
-  promote: (e, a) => e.promote(a.deploymentId, a.actor),
-  abort: (e, a) => e.abort(a.deploymentId, a.actor, a.reason || 'aborted'),
-  resolve: (e, a) => e.resolveRollback(a.deploymentId, a.actor, a.reason ?? ''),
-};
 
 /** Longest pause between passes after repeated errors (a full disk, a locked database). */
 const MAX_BACKOFF_MS = 30_000;
@@ -157,7 +145,7 @@ export class LiveRunner {
     try {
       // One transaction with the action's own row, so a retried pass never applies an action twice.
       engine.atomically(() => {
-        APPLY[a.action](engine, a);
+        engine.act(a.action, a.deploymentId, a.actor, a.action === 'abort' ? a.reason || 'aborted' : a.reason ?? undefined);
         submissions.finishAction(a.id, clock.now(), 'done');
       });
     } catch (error) {

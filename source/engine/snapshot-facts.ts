@@ -7,6 +7,7 @@ import type { MetricSource } from '../metrics/metric-source.js';
 import type { deploymentMachine } from '../machines/deployment-machine.js';
 import type { DeploymentView, LifecycleState, StageRecord } from './deployment-view.js';
 import { decidingSampleAt } from './sampling.js';
+import { ACTION_NAMES, actionsOf, OPERATOR_ACTIONS } from './operator-actions.js';
 
 export type Snapshot = SnapshotFrom<typeof deploymentMachine>;
 
@@ -43,10 +44,35 @@ export function outcomeOf(s: Snapshot): Outcome | null {
   }
 }
 
-/** The view of an in-flight deployment as its machine stands (before the engine has seen any transition). */
-export function viewOf(d: { request: DeploymentRequest; tier: Tier; assessment: Assessment }, s: Snapshot, now: number, stages: StageRecord[]): DeploymentView {
+/**
+ * `view.actions`, computed when read from the machine as it is then (`current`): eight `can` checks per state
+ * change would cost the simulator seconds, and nobody reads most of them. Assigning a value replaces the getter.
+ */
+export function defineActions(view: Omit<DeploymentView, 'actions'>, current: () => Snapshot): DeploymentView {
+  return Object.defineProperty(view, 'actions', {
+    enumerable: true,
+    configurable: true,
+    get: () => actionsOf(current(), view.id, stateText(view.state, view.outcome)),
+    set(value: DeploymentView['actions']) {
+      Object.defineProperty(view, 'actions', { value, enumerable: true, configurable: true, writable: true });
+    },
+  }) as DeploymentView;
+}
+
+/** The state in words, as refusals say it ("awaiting approval", "rolled back"). */
+export const stateText = (state: LifecycleState, outcome: Outcome | null): string => (state === 'rolled_back' && outcome === 'failed' ? 'failed' : state.replace(/_/g, ' '));
+
+/** Nothing is allowed on a finished deployment (a view built from its row). */
+export function finishedActions(id: string, state: LifecycleState, outcome: Outcome | null): DeploymentView['actions'] {
+  const out = {} as DeploymentView['actions'];
+  for (const action of ACTION_NAMES) out[action] = { allowed: false, why: `deployment "${id}" is ${stateText(state, outcome)}: cannot ${OPERATOR_ACTIONS[action].verb}` };
+  return out;
+}
+
+/** The view of an in-flight deployment as its machine stands (`current`: the machine later, for `actions`). */
+export function viewOf(d: { request: DeploymentRequest; tier: Tier; assessment: Assessment }, s: Snapshot, now: number, stages: StageRecord[], current: () => Snapshot = () => s): DeploymentView {
   const ctx = s.context;
-  return {
+  return defineActions({
     id: d.request.id,
     request: d.request,
     tier: d.tier,
@@ -64,5 +90,5 @@ export function viewOf(d: { request: DeploymentRequest; tier: Tier; assessment: 
     finishedAtMs: null,
     approvalExpiresAtMs: ctx.approvalExpiresAt,
     bakeUntilMs: ctx.bakeUntil,
-  };
+  }, current);
 }

@@ -219,6 +219,7 @@ export const deploymentMachine = setup({
         },
         paused: {
           on: {
+            PAUSE: undefined, // forbidden: already paused (so snapshot.can says no)
             RESUME: { target: 'shifting' },
             PROMOTE: [{ guard: 'lastStage', target: '#deployment.promoted' }, { actions: 'nextStage', target: 'shifting' }],
           },

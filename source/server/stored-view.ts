@@ -4,6 +4,7 @@
 import type { Assessment } from '../domain/assess.js';
 import type { DeploymentRequest, Outcome, Tier } from '../domain/schemas.js';
 import type { DeploymentView, LifecycleState, StageRecord } from '../engine/deployment-view.js';
+import { finishedActions } from '../engine/snapshot-facts.js';
 import type { AuditLog } from '../store/audit-log.js';
 import type { Db } from '../store/database.js';
 
@@ -45,6 +46,7 @@ export function storedViews(db: Db, audit: AuditLog, tierOf: (serviceId: string)
       requestedAtMs: Date.parse(request.requestedAt),
       updatedAtMs: finishedAt,
       finishedAtMs: finishedAt,
+      actions: finishedActions(id, FINAL[row.outcome], row.outcome),
     };
   };
 }
