@@ -17,7 +17,9 @@ export function checkConsistency(db: Db, checkpoint: { size: number; root: Buffe
   const merkle = new MerkleLog(db);
   const stored = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'audit_merkle'").get() !== undefined;
   const storedNode = stored ? db.prepare('SELECT hash FROM audit_merkle WHERE level = ? AND idx = ?').pluck() : null;
-  const page = db.prepare('SELECT seq, canonical FROM audit WHERE seq > ? ORDER BY seq LIMIT ?').raw(true);
+  // Pages by seq range, canonical bytes only: a page with fewer rows than its range has a gap (seq is the key).
+  const page = db.prepare('SELECT canonical FROM audit WHERE seq > ? AND seq <= ? ORDER BY seq').pluck();
+  const maxSeq = (db.prepare('SELECT coalesce(max(seq), 0) FROM audit').pluck().get() as number) ?? 0;
   const frontier = new MerkleFrontier();
   let rootAtCheckpoint = checkpoint.size === 0 ? frontier.root() : null;
   let treeDiffers: string | null = null;
@@ -26,16 +28,17 @@ export function checkConsistency(db: Db, checkpoint: { size: number; root: Buffe
     const kept = storedNode.get(level, index) as Buffer | undefined;
     if (kept && !kept.equals(hash)) treeDiffers = `entries ${index * 2 ** level + 1}…${(index + 1) * 2 ** level} no longer hash to the subtree stored when they were appended`;
   };
-  for (;;) {
-    const rows = page.all(frontier.size, PAGE) as Array<[number, Buffer]>;
-    for (const [seq, bytes] of rows) {
-      if (seq !== frontier.size + 1) {
-        return { ok: false, size: frontier.size, checkpointSize: checkpoint.size, problem: 'rewritten or forked', detail: `seq ${frontier.size + 1} is missing (the next entry is seq ${seq})` };
-      }
+  while (frontier.size < maxSeq) {
+    const from = frontier.size;
+    const to = Math.min(maxSeq, from + PAGE);
+    const rows = page.all(from, to) as Buffer[];
+    if (rows.length !== to - from) {
+      return { ok: false, size: from, checkpointSize: checkpoint.size, problem: 'rewritten or forked', detail: `entries between seq ${from + 1} and ${to} are missing` };
+    }
+    for (const bytes of rows) {
       frontier.push(leafHash(bytes), compare);
       if (frontier.size === checkpoint.size) rootAtCheckpoint = frontier.root();
     }
-    if (rows.length < PAGE) break;
   }
   const size = frontier.size;
   const base = { size, checkpointSize: checkpoint.size };
