@@ -136,7 +136,7 @@ function runCommand(ui: UiState, text: string, ctx: UiContext): Step {
     case 'audit':
       return ctx.panes.includes('audit')
         ? { ui: { ...ui, detail: false, pane: 'audit' }, effects: [] }
-        : { ui: say(ui, 'the audit pane needs a wider terminal (at least 110×30); `genops-tui audit tail` shows it', true), effects: [] };
+        : { ui: say(ui, 'the audit pane needs a wider terminal (at least 110x30); `genops-tui audit tail` shows it', true), effects: [] };
     case 'help':
       return { ui: { ...ui, dialog: { kind: 'help', offset: 0 } }, effects: [] };
     case 'q':
