@@ -14,7 +14,7 @@ import type { Db } from '../store/database.js';
 import type { HistoryStore } from '../store/history-store.js';
 import type { MetricSource, TrafficActions } from '../metrics/metric-source.js';
 import { NO_TRAFFIC_ACTIONS } from '../metrics/metric-source.js';
-import type { DeploymentContext, DeploymentEvent, DeploymentInput, RollbackInput, ShiftInput } from '../machines/deployment-machine.js';
+import type { AuditAnnouncement, DeploymentEvent, DeploymentInput, RollbackInput, ShiftInput } from '../machines/deployment-machine.js';
 import { deploymentMachine } from '../machines/deployment-machine.js';
 import { dueSamples } from './sampling.js';
 import type { Snapshot } from './snapshot-facts.js';
@@ -66,7 +66,8 @@ interface Live {
   lastState: string;
   /** What was last persisted (`persistKey`): the machine's state, stage and sample count. */
   lastPersisted: string;
-  lastAnalysis: DeploymentContext['analysis'];
+  /** Audit events the machine announced (XState `emit`) since the engine last looked. */
+  announced: AuditAnnouncement[];
   /** When this deployment next needs the clock (a sample or a gate deadline); Infinity when it waits for a person. */
   wakeAt: number;
   /** Samples were asked of a slow source and have not come back yet. */
@@ -279,10 +280,10 @@ export class Engine {
       };
       const actor = createActor(this.machine, { input });
       const view = viewOf({ request, tier: entry.service.tier, assessment }, actor.getSnapshot(), now, [], () => actor.getSnapshot());
-      const live: Live = { actor, view, lastState: '', lastPersisted: '', lastAnalysis: null, wakeAt: Infinity, sampling: false, unsubscribe: () => undefined };
+      const live: Live = { actor, view, lastState: '', lastPersisted: '', announced: [], wakeAt: Infinity, sampling: false, unsubscribe: () => undefined };
       this.live.set(request.id, live);
       this.touched.add(request.id);
-      live.unsubscribe = actor.subscribe((snapshot) => this.observe(live, snapshot)).unsubscribe;
+      live.unsubscribe = this.follow(live);
       actor.start();
       return this.get(request.id) as DeploymentView;
     });
@@ -291,6 +292,16 @@ export class Engine {
   /** Audits something the engine refused or noticed outside a deployment's lifecycle (a stale request, say). */
   note(event: string, deploymentId: string | null, payload: Record<string, unknown>, actor: { kind: ActorKind; id: string } = { kind: 'system', id: 'engine' }): void {
     this.tx(() => this.record([{ ts: iso(this.deps.clock.now()), actor, event, deploymentId, payload }]));
+  }
+
+  /** Listens to a deployment's machine: its announcements, then each snapshot. Returns how to stop listening. */
+  private follow(live: Live): () => void {
+    const announcements = live.actor.on('audit', (a) => live.announced.push(a));
+    const snapshots = live.actor.subscribe((s) => this.observe(live, s));
+    return () => {
+      announcements.unsubscribe();
+      snapshots.unsubscribe();
+    };
   }
 
   /** Transitions become audit entries, persisted state and events for subscribers. */
@@ -313,23 +324,16 @@ export class Engine {
     const system = (event: string, payload: Record<string, unknown>, kind: ActorKind = 'system', actorId = 'engine'): void => {
       entries.push({ ts: iso(now), actor: { kind, id: actorId }, event, deploymentId: id, payload });
     };
-    if (ctx.analysis && ctx.analysis !== live.lastAnalysis) {
-      const record: StageRecord = { stage: ctx.analysis.stage, percent: ctx.analysis.percent, verdict: ctx.analysis.verdict, reason: ctx.analysis.reason };
-      live.view.stages = [...live.view.stages, record];
-      system('stage_analysed', { ...record, measurements: ctx.analysis.measurements });
+    // What the machine announced while it moved (in order), then what the engine itself records.
+    for (const announced of live.announced.splice(0)) {
+      if (announced.event === 'stage_analysed') {
+        const p = announced.payload as unknown as StageRecord;
+        live.view.stages = [...live.view.stages, { stage: p.stage, percent: p.percent, verdict: p.verdict, reason: p.reason }];
+      }
+      system(announced.event, announced.payload);
     }
-    live.lastAnalysis = ctx.analysis;
     const changed = key !== live.lastState;
-    if (changed) {
-      const prev = live.lastState;
-      live.lastState = key;
-      if (key === '{"canary":"baking"}' && prev === '{"canary":"shifting"}') system('traffic_shifted', { stage: ctx.stage, percent: ctx.plan[ctx.stage] ?? 100 });
-      if (state === 'awaiting_approval') system('approval_requested', { expiresAt: iso(ctx.approvalExpiresAt) });
-      if (state === 'expired') system('expired', { reason: ctx.reason });
-      if (state === 'paused') system('paused', { stage: ctx.stage, reason: ctx.analysis?.verdict === 'Inconclusive' ? ctx.analysis.reason : 'operator' });
-      if (state === 'rolling_back') system('rollback_started', { stage: ctx.stage, percent: ctx.plan[ctx.stage] ?? 0, reason: ctx.reason, ...(ctx.rollbackAttempts ? { attempt: ctx.rollbackAttempts + 1 } : {}) });
-      if (state === 'rollback_failed') system('rollback_failed', { attempt: ctx.rollbackAttempts ?? 1, error: ctx.rollbackError ?? '', retryAt: iso(ctx.retryRollbackAt ?? now), percent: ctx.maxTraffic });
-    }
+    live.lastState = key;
     live.wakeAt = live.sampling ? Infinity : wakeOf(snapshot, this.lookahead);
     const outcome = outcomeOf(snapshot);
     Object.assign(live.view, {
@@ -384,8 +388,8 @@ export class Engine {
     const request = JSON.parse(row.request) as DeploymentRequest;
     const tier = this.deps.catalog.get(request.serviceId)?.service.tier ?? 'medium';
     const view = viewOf({ request, tier, assessment: JSON.parse(row.assessment) as Assessment }, snapshot, this.deps.clock.now(), stages, () => actor.getSnapshot());
-    const live: Live = { actor, view, lastState: stateKey(snapshot), lastPersisted: persistKey(snapshot), lastAnalysis: snapshot.context.analysis, wakeAt: wakeOf(snapshot, this.lookahead), sampling: false, unsubscribe: () => undefined };
-    live.unsubscribe = actor.subscribe((s) => this.observe(live, s)).unsubscribe;
+    const live: Live = { actor, view, lastState: stateKey(snapshot), lastPersisted: persistKey(snapshot), announced: [], wakeAt: wakeOf(snapshot, this.lookahead), sampling: false, unsubscribe: () => undefined };
+    live.unsubscribe = this.follow(live);
     return live;
   }
 

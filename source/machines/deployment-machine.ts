@@ -5,7 +5,7 @@
 // every deadline lives in context, so a machine restored from a snapshot resumes with its deadlines intact.
 // Traffic shifts and rollbacks run in invoked actors, which tests replace with provide(); samples arrive as
 // SAMPLED events from whoever polls the metrics (the engine), and the machine judges them.
-import { and, assign, fromCallback, setup } from 'xstate';
+import { and, assign, emit, fromCallback, setup } from 'xstate';
 import type { Action } from '../domain/autonomy.js';
 import type { MetricSample, StageAnalysis } from '../domain/slo.js';
 import type { StageSettings, StageWindow } from './stage-samples.js';
@@ -64,6 +64,16 @@ export type DeploymentEvent =
   /** A human confirms traffic is back on the stable version after the rollback command kept failing. */
   | { type: 'RESOLVE'; by: string; reason: string };
 
+/**
+ * What the machine announces for the audit trail, as it happens: the engine stamps each with the time and the
+ * actor and appends it, in the order announced. (Human decisions are audited by the engine as it applies them,
+ * and the outcome when the machine reaches a final state.)
+ */
+export interface AuditAnnouncement { type: 'audit'; event: string; payload: Record<string, unknown> }
+
+const isoOf = (ms: number): string => new Date(ms).toISOString();
+const announcement = (event: string, payload: Record<string, unknown>): AuditAnnouncement => ({ type: 'audit', event, payload });
+
 /** The actors' I/O; the engine provides real ones, tests fakes. */
 export interface ShiftInput { deploymentId: string; serviceId: string; percent: number }
 export interface RollbackInput { deploymentId: string; serviceId: string; reason: string }
@@ -78,6 +88,7 @@ export const deploymentMachine = setup({
     context: {} as DeploymentContext,
     events: {} as DeploymentEvent,
     input: {} as DeploymentInput,
+    emitted: {} as AuditAnnouncement,
   },
   actors: {
     shiftTraffic: fromCallback<DeploymentEvent, ShiftInput>(({ sendBack }) => {
@@ -138,6 +149,19 @@ export const deploymentMachine = setup({
     resolved: assign(({ context, event }) =>
       event.type === 'RESOLVE' ? { decidedBy: event.by, reason: `${context.reason}; rollback confirmed by ${event.by} after ${context.rollbackAttempts ?? 0} failed attempt(s): ${event.reason}` } : {},
     ),
+    announceShift: emit(({ context: c }) => announcement('traffic_shifted', { stage: c.stage, percent: c.plan[c.stage] ?? 100 })),
+    announceAnalysis: emit(({ context: c }) =>
+      announcement('stage_analysed', c.analysis ? { stage: c.analysis.stage, percent: c.analysis.percent, verdict: c.analysis.verdict, reason: c.analysis.reason, measurements: c.analysis.measurements } : {}),
+    ),
+    announceApprovalRequested: emit(({ context: c }) => announcement('approval_requested', { expiresAt: isoOf(c.approvalExpiresAt) })),
+    announceExpired: emit(({ context: c }) => announcement('expired', { reason: c.reason })),
+    announcePaused: emit(({ context: c }) => announcement('paused', { stage: c.stage, reason: c.analysis?.verdict === 'Inconclusive' ? c.analysis.reason : 'operator' })),
+    announceRollback: emit(({ context: c }) =>
+      announcement('rollback_started', { stage: c.stage, percent: c.plan[c.stage] ?? 0, reason: c.reason, ...(c.rollbackAttempts ? { attempt: c.rollbackAttempts + 1 } : {}) }),
+    ),
+    announceRollbackFailed: emit(({ context: c }) =>
+      announcement('rollback_failed', { attempt: c.rollbackAttempts ?? 1, error: c.rollbackError ?? '', retryAt: isoOf(c.retryRollbackAt ?? c.now), percent: c.maxTraffic }),
+    ),
     expire: assign({ reason: 'no decision before the approval gate expired', decidedBy: 'system' }),
     aborted: assign(({ context, event }) => (event.type === 'ABORT' ? { decidedBy: event.by, reason: `aborted by ${event.by} at ${percentOf(context)}%: ${event.reason}` } : {})),
   },
@@ -167,6 +191,7 @@ export const deploymentMachine = setup({
     },
     blocked: { type: 'final' },
     awaiting_approval: {
+      entry: 'announceApprovalRequested',
       on: {
         TICK: [
           { guard: 'approvalExpired', actions: ['clock', 'expire'], target: 'expired' },
@@ -179,7 +204,7 @@ export const deploymentMachine = setup({
     },
     rejected: { type: 'final' },
     withdrawn: { type: 'final' },
-    expired: { type: 'final' },
+    expired: { type: 'final', entry: 'announceExpired' },
     canary: {
       initial: 'shifting',
       on: {
@@ -194,7 +219,7 @@ export const deploymentMachine = setup({
             input: ({ context }) => ({ deploymentId: context.deploymentId, serviceId: context.serviceId, percent: percentOf(context) }),
           },
           on: {
-            SHIFTED: { actions: 'startStage', target: 'baking' },
+            SHIFTED: { actions: ['startStage', 'announceShift'], target: 'baking' },
             SHIFT_FAILED: { actions: 'shiftFailed', target: '#deployment.rolling_back' },
           },
         },
@@ -202,14 +227,14 @@ export const deploymentMachine = setup({
           always: [{ guard: 'stageDone', target: 'analysing' }],
           on: {
             SAMPLED: [
-              { guard: 'failedFast', actions: ['clock', 'recordSamples', 'recordAnalysis'], target: '#deployment.rolling_back' },
+              { guard: 'failedFast', actions: ['clock', 'recordSamples', 'recordAnalysis', 'announceAnalysis'], target: '#deployment.rolling_back' },
               { guard: 'currentSamples', actions: ['clock', 'recordSamples'] },
             ],
             PROMOTE: [{ guard: 'lastStage', target: '#deployment.promoted' }, { actions: 'nextStage', target: 'shifting' }],
           },
         },
         analysing: {
-          entry: 'recordAnalysis',
+          entry: ['recordAnalysis', 'announceAnalysis'],
           always: [
             { guard: and(['passed', 'lastStage']), target: '#deployment.promoted' },
             { guard: 'passed', actions: 'nextStage', target: 'shifting' },
@@ -218,6 +243,7 @@ export const deploymentMachine = setup({
           ],
         },
         paused: {
+          entry: 'announcePaused',
           on: {
             PAUSE: undefined, // forbidden: already paused (so snapshot.can says no)
             RESUME: { target: 'shifting' },
@@ -227,6 +253,7 @@ export const deploymentMachine = setup({
       },
     },
     rolling_back: {
+      entry: 'announceRollback',
       invoke: {
         src: 'rollback',
         input: ({ context }) => ({ deploymentId: context.deploymentId, serviceId: context.serviceId, reason: context.reason }),
@@ -238,6 +265,7 @@ export const deploymentMachine = setup({
       },
     },
     rollback_failed: {
+      entry: 'announceRollbackFailed',
       on: {
         TICK: [{ guard: 'rollbackRetryDue', actions: 'clock', target: 'rolling_back' }, { actions: 'clock' }],
         RESOLVE: [
