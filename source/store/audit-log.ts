@@ -64,6 +64,7 @@ export class AuditLog {
       let prev: Buffer = head ? head[1] : GENESIS;
       const out: AuditEntry[] = [];
       const prevSize = seq;
+      const prevHead = prev;
       const written: Buffer[] = [];
       const params: Array<number | string | null | Buffer> = [];
       for (const input of inputs) {
@@ -81,7 +82,7 @@ export class AuditLog {
         prev = hash;
       }
       for (let at = 0; at < params.length; at += 5) this.insert.run(params.slice(at, at + 5));
-      this.merkle.appended(prevSize, written);
+      this.merkle.appended(prevSize, prevHead, written, prev);
       return out;
     }
   }

@@ -39,24 +39,41 @@ export class MerkleLog {
   }
 
   /**
-   * Called inside the append transaction once entries prevSize+1 … prevSize+bytes.length are inserted: stores
-   * the subtrees they complete. A database made before the tree existed is caught up first (backfill), once.
+   * The leaf hashes of the incomplete last chunk after this instance's last append, and the chain hash that
+   * append ended on. The chain hash names the whole history: when the next append starts from it, nobody
+   * else appended and nothing was rolled back since, and the cache is used instead of re-reading entries.
    */
-  appended(prevSize: number, bytes: readonly Buffer[]): void {
+  private tail: { size: number; head: Buffer; leaves: Buffer[] } | undefined;
+
+  /**
+   * Called inside the append transaction once entries prevSize+1 … prevSize+bytes.length are inserted (the
+   * chain went from `prevHead` to `newHead`): stores the subtrees they complete. A database made before the
+   * tree existed is caught up first (backfill), once.
+   */
+  appended(prevSize: number, prevHead: Buffer, bytes: readonly Buffer[], newHead: Buffer): void {
     if (!this.insertNodeStmt) throw new Error('the audit Merkle tree table is missing: the database was not migrated');
-    const end = Math.floor((prevSize + bytes.length) / CHUNK);
-    let chunk = Math.floor(prevSize / CHUNK);
-    // One indexed lookup per append (not per entry): a trail older than the tree is caught up by its next append.
-    const storedChunks = this.storedChunksStmt?.get() as number;
-    if (storedChunks < chunk) this.backfill(storedChunks, chunk);
-    chunk = Math.max(chunk, storedChunks);
-    for (; chunk < end; chunk++) {
-      const first = chunk * CHUNK;
-      // Entries of this chunk appended earlier come from the table; the rest from this batch.
-      const leaves: Buffer[] = first < prevSize ? (this.leavesStmt.all(first, prevSize) as Buffer[]).map(leafHash) : [];
-      for (let i = Math.max(first, prevSize); i < first + CHUNK; i++) leaves.push(leafHash(bytes[i - prevSize] as Buffer));
-      this.storeChunk(chunk, rootOf(leaves));
+    const first = Math.floor(prevSize / CHUNK) * CHUNK;
+    let chunk = first / CHUNK;
+    let leaves: Buffer[];
+    const tail = this.tail;
+    // Cleared first, and copied: an append that fails halfway must leave no half-updated cache behind.
+    this.tail = undefined;
+    if (tail && tail.size === prevSize && tail.head.equals(prevHead)) leaves = [...tail.leaves];
+    else {
+      // One indexed lookup: a trail older than the tree is caught up here, by whichever append comes first.
+      const storedChunks = this.storedChunksStmt?.get() as number;
+      if (storedChunks > chunk) throw new Error(`the audit Merkle tree covers ${storedChunks * CHUNK} entries but the trail has ${prevSize}: entries were removed`);
+      if (storedChunks < chunk) this.backfill(storedChunks, chunk);
+      leaves = first < prevSize ? (this.leavesStmt.all(first, prevSize) as Buffer[]).map(leafHash) : [];
     }
+    for (const b of bytes) {
+      leaves.push(leafHash(b));
+      if (leaves.length === CHUNK) {
+        this.storeChunk(chunk++, rootOf(leaves));
+        leaves = [];
+      }
+    }
+    this.tail = { size: prevSize + bytes.length, head: newHead, leaves };
   }
 
   /** Builds the stored tree for chunks [from, to) from the entries (a database older than the tree). */

@@ -83,6 +83,28 @@ describe('audit Merkle tree, stored', () => {
     db.close();
   });
 
+  it('stays right when appends roll back, and when another connection appends in between', () => {
+    const { db, log } = fresh();
+    log.append(entries(1, 40));
+    // An outer transaction (the engine's unit of work) that appends and then fails: everything rolls back.
+    expect(() =>
+      db.transaction(() => {
+        log.append(entries(1000, 30));
+        throw new Error('failed write');
+      })(),
+    ).toThrow('failed write');
+    // Another writer on its own connection appends as many entries as rolled back, but other ones: the size
+    // matches this instance's last append, the history does not.
+    const other = openDatabase(db.name);
+    new AuditLog(other).append(entries(41, 30));
+    other.close();
+    log.append(entries(71, 70));
+    const ref = leaves(db);
+    expect(ref).toHaveLength(140);
+    for (const s of [64, 128, 140]) expect(log.merkle.root(s).toString('hex'), `size ${s}`).toBe(rootOf(ref.slice(0, s)).toString('hex'));
+    db.close();
+  });
+
   it('the stored subtrees are append-only', () => {
     const { db, log } = fresh();
     log.append(entries(1, CHUNK));
