@@ -64,6 +64,23 @@ export function Body(p: LayoutProps): ReactNode {
     if (isWide(size)) {
       const left = Math.floor(size.columns / 2);
       const right = size.columns - left;
+      // The risk pane takes what it needs; the timeline gets the rest of its column when that is worth it.
+      const riskH = Math.min(riskHeight(selected, left, theme), body);
+      if (body - riskH >= 8) {
+        const canaryH = Math.floor(body / 2);
+        return (
+          <Box height={body}>
+            <Box flexDirection="column" width={left} flexShrink={0}>
+              <RiskPane deployment={selected} height={riskH} width={left} focused={focus('risk')} theme={theme} />
+              {timeline(body - riskH, left)}
+            </Box>
+            <Box flexDirection="column" width={right} flexShrink={0}>
+              {canary(canaryH, right)}
+              {similar(body - canaryH, right)}
+            </Box>
+          </Box>
+        );
+      }
       const canaryH = Math.min(10, Math.floor(body / 3));
       const similarH = Math.floor((body - canaryH) / 2);
       return (
