@@ -238,9 +238,32 @@ export class HttpEngineClient implements EngineClient {
         throw error;
       }
     };
+    // Events only say "look again": one status read at a time, the next one as soon as it ends if any event came
+    // meanwhile, so the stream is never held up behind reads.
+    let dirty = false;
+    let reading: Promise<void> | undefined;
+    let fault: unknown;
+    const kick = (): void => {
+      dirty = true;
+      reading ??= (async () => {
+        try {
+          while (dirty && !final) {
+            dirty = false;
+            await look();
+          }
+        } catch (error) {
+          fault = error;
+          controller.abort();
+        } finally {
+          reading = undefined;
+        }
+      })();
+    };
     try {
       await look();
-      if (!final) await this.follow(0, look, controller.signal, id);
+      if (!final) await this.follow(0, kick, controller.signal, id);
+      await reading;
+      if (fault !== undefined) throw fault;
     } finally {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', stop);

@@ -47,6 +47,7 @@ export function streamEvents(ctx: ApiContext, request: FastifyRequest, reply: Fa
   const unsubscribe = ctx.hub.subscribe(after, send, query.deployment);
   const heartbeat = setInterval(() => res.write(': ping\n\n'), ctx.heartbeatMs);
   heartbeat.unref();
-  request.raw.once('close', close);
+  // The response's 'close' is the connection going away. (A GET request's own 'close' fires as soon as its
+  // empty body has been read, so it cannot be used.)
   res.once('close', close);
 }

@@ -61,8 +61,11 @@ describe('GET /v1/events', () => {
     const bad = await fetch(`${s.base}/v1/events`, { headers: { authorization: `Bearer ${s.secrets.viewer.valid!}`, 'last-event-id': 'x1' } });
     expect(bad.status).toBe(400);
     const head = s.engine.audit.count();
+    const subscribers = s.server.ctx.hub.subscribers;
     const pending = collect('/v1/events', s.secrets.viewer.valid!, undefined, () => true);
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
+    // Still subscribed once the request has been read (a GET's own 'close' event is no sign of a gone client).
+    expect(s.server.ctx.hub.subscribers).toBe(subscribers + 1);
     expect((await s.call('POST', '/v1/deployments', s.secrets.requester.valid, submission('e4'))).status).toBe(201);
     const [firstLive] = await pending;
     expect(firstLive?.seq).toBe(head + 1);
