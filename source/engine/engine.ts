@@ -22,11 +22,10 @@ import { lifecycle, outcomeOf, persistKey, stateKey, viewOf, wakeOf } from './sn
 import type { Clock } from './clock.js';
 import type { DeploymentView, StageRecord } from './deployment-view.js';
 import { receivedEntries } from './audit-events.js';
-import { adaptThresholds } from '../domain/learning.js';
+import { LearningLoop } from './learning-loop.js';
 import { sameIdentity } from '../domain/identity.js';
 import { OPERATOR_ACTIONS } from './operator-actions.js';
 import type { OperatorAction } from './operator-actions.js';
-import type { ScoredOutcome } from '../domain/learning.js';
 import { compareSettingsFor } from '../domain/metrics-config.js';
 import type { CompareSettings } from '../domain/canary-judge.js';
 
@@ -83,6 +82,7 @@ const iso = (ms: number): string => (ms === lastIso.ms ? lastIso.text : (lastIso
 
 export class Engine {
   readonly audit: AuditLog;
+  private readonly learning: LearningLoop;
   private readonly live = new Map<string, Live>();
   private readonly finished = new Map<string, DeploymentView>();
   private readonly listeners = new Set<EngineListener>();
@@ -94,6 +94,7 @@ export class Engine {
 
   constructor(private readonly deps: EngineDeps) {
     this.audit = new AuditLog(deps.db);
+    this.learning = new LearningLoop(deps);
     this.transaction = deps.db.transaction((fn: () => unknown) => {
       this.failure = undefined;
       this.pendingAudit = [];
@@ -206,7 +207,7 @@ export class Engine {
   }
 
   private run<T>(fn: () => T): T {
-    const scored = this.scored.length;
+    const scored = this.learning.mark;
     try {
       const result = this.transaction.immediate(fn) as T;
       const appended = this.appended;
@@ -352,7 +353,10 @@ export class Engine {
       const stopped = outcome === 'rolled_back' || outcome === 'failed' || (outcome === 'withdrawn' && ctx.maxTraffic > 0) ? ctx.plan[ctx.stage] : undefined;
       system('finished', { outcome, reason: ctx.reason, cycleMs: now - live.view.requestedAtMs, ...(stopped !== undefined ? { stoppedAtStage: stopped } : {}) });
       this.deps.history.finish(live.view.request, outcome, iso(now), outcome === 'succeeded' ? undefined : ctx.reason || undefined, stopped);
-      if (outcome === 'succeeded' || outcome === 'failed' || outcome === 'rolled_back') this.learn(live.view.assessment.score, outcome !== 'succeeded', entries, now);
+      if (outcome === 'succeeded' || outcome === 'failed' || outcome === 'rolled_back') {
+        const adapted = this.learning.record(live.view.assessment.score, outcome !== 'succeeded', iso(now));
+        if (adapted) entries.push(adapted);
+      }
       this.live.delete(id);
       this.finished.set(id, live.view);
     } else if (persistKey(snapshot) !== live.lastPersisted) {
@@ -367,7 +371,7 @@ export class Engine {
    * machine's context, so the next tick fires whatever came due while the process was down.
    */
   restore(): number {
-    this.restoreThresholds();
+    this.learning.restore();
     const rows = this.deps.db
       .prepare('SELECT id, request, assessment, machine, outcome FROM deployments WHERE outcome IS NULL AND machine IS NOT NULL')
       .all() as Array<DeploymentRow & { machine: string }>;
@@ -414,9 +418,8 @@ export class Engine {
       if (row.outcome !== null || row.machine === null) this.finished.set(id, view); // (it finished earlier)
       else this.stale.set(id, this.revive({ ...row, machine: row.machine }, view.stages));
     }
-    this.scored.length = scored;
     this.deps.history.resync();
-    this.restoreThresholds();
+    this.learning.rollBack(scored);
   }
 
   /** Starts the deployments a failed transaction rebuilt, inside the current transaction. */
@@ -427,32 +430,6 @@ export class Engine {
       live.actor.start();
       this.emit({ kind: 'changed', deployment: live.view });
     }
-  }
-
-  /** LEARNING: thresholds adapted before a restart stay adapted (the last audited change wins). */
-  private restoreThresholds(): void {
-    if (this.deps.config.autonomy !== 'LEARNING') return;
-    const last = this.deps.db
-      .prepare(`SELECT CAST(canonical AS TEXT) FROM audit WHERE deployment_id IS NULL AND CAST(canonical AS TEXT) LIKE '%"event":"thresholds_adapted"%' ORDER BY seq DESC LIMIT 1`)
-      .pluck()
-      .get() as string | undefined;
-    this.deps.assessor.setThresholds(last ? (JSON.parse(last) as { payload: { to: Config['levels'] } }).payload.to : this.deps.config.levels);
-  }
-
-  /** Executed outcomes by score, for LEARNING autonomy. */
-  private readonly scored: ScoredOutcome[] = [];
-
-  /** LEARNING: adapt the level thresholds every 10 executed outcomes, auditing each change. */
-  private learn(score: number, failed: boolean, entries: AuditInput[], now: number): void {
-    if (this.deps.config.autonomy !== 'LEARNING') return;
-    this.scored.push({ score, failed });
-    if (this.scored.length % 10 !== 0) return;
-    const { assessor, config } = this.deps;
-    const before = assessor.thresholds;
-    const { levels, reasons } = adaptThresholds(before, config.levels, this.scored);
-    if (reasons.length === 0) return;
-    assessor.setThresholds(levels);
-    entries.push({ ts: iso(now), actor: { kind: 'ai', id: 'learning' }, event: 'thresholds_adapted', deploymentId: null, payload: { from: { ...before }, to: { ...levels }, reasons } });
   }
 
   /** When the engine next needs the clock to move for a deployment (a sample or a gate deadline). */
