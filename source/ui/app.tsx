@@ -18,6 +18,7 @@ import { keyContext, pin, reduceKey } from './ui-reducer.js';
 import { Body, bodyRows, MIN_COLUMNS, MIN_ROWS, panesOnScreen } from './layouts.js';
 import { ConfirmAbort, ConfirmApprove, DIALOG_HINTS, dialogHeight, FULL_BODY, Help, LineDialog } from './dialogs.js';
 import { Header, HintLine, meters } from './status-bar.js';
+import { wrap } from './text.js';
 
 export { MIN_COLUMNS, MIN_ROWS } from './layouts.js';
 
@@ -224,8 +225,11 @@ export function App(props: AppProps) {
       theme={theme}
     />
   );
-  const hintLine = <HintLine message={ui.message} hints={ui.dialog.kind === 'none' ? hints(kc) : DIALOG_HINTS[ui.dialog.kind]} theme={theme} />;
-  const body = bodyRows(size);
+  const hintLine = <HintLine message={ui.message} hints={ui.dialog.kind === 'none' ? hints(kc) : DIALOG_HINTS[ui.dialog.kind]} theme={theme} width={size.columns} />;
+  // A message longer than the line (a refusal, a notice) takes up to three lines, so every reason is readable.
+  const messageLines = ui.message ? Math.min(3, wrap(ui.message.text, size.columns - 2).length) : 0;
+  const footer = messageLines > 1 ? messageLines : 1;
+  const body = bodyRows(size, footer);
   const d = ui.dialog;
   const target = 'id' in d ? model.engine.get(d.id) : undefined;
   let main;
@@ -252,6 +256,7 @@ export function App(props: AppProps) {
           slo={props.slo}
           dialog={line}
           dialogRows={dialogRows}
+          body={body}
         />
         {line}
       </>

@@ -17,7 +17,7 @@ export const MIN_ROWS = 16;
 export const isWide = (size: { columns: number; rows: number }): boolean => size.columns >= 110 && size.rows >= 30;
 
 /** Rows between the header and the hint line (one spare: an Ink frame as tall as the terminal flickers). */
-export const bodyRows = (size: { rows: number }): number => size.rows - 3;
+export const bodyRows = (size: { rows: number }, footer = 1): number => size.rows - 2 - footer;
 
 /** The narrow list shows the canary pane only when there is room for it. */
 const narrowListHeights = (body: number): { list: number; rest: number } => {
@@ -45,11 +45,13 @@ export interface LayoutProps {
   /** A line dialog (filter, command, reason) drawn under the panes, and its height. */
   dialog: ReactNode;
   dialogRows: number;
+  /** Rows between the header and the footer. */
+  body: number;
 }
 
 export function Body(p: LayoutProps): ReactNode {
   const { ui, theme, size, selected } = p;
-  const body = bodyRows(size) - p.dialogRows;
+  const body = p.body - p.dialogRows;
   const focus = (pane: Pane): boolean => ui.pane === pane;
   const canary = (height: number, width: number) => <CanaryPane deployment={selected} height={height} width={width} focused={focus('canary')} theme={theme} slo={p.slo} now={p.now} />;
   const similar = (height: number, width: number) => <SimilarPane deployment={selected} height={height} width={width} focused={focus('similar')} theme={theme} />;
@@ -108,7 +110,7 @@ export function Body(p: LayoutProps): ReactNode {
   }
 
   if (!isWide(size)) {
-    const { list } = narrowListHeights(bodyRows(size));
+    const { list } = narrowListHeights(p.body);
     const rest = body - list;
     return (
       <Box flexDirection="column" height={body}>

@@ -1,6 +1,7 @@
 // The header of meters (mode, engine, what needs a human, canaries failing, audit head) and the bottom line
 // (the last message, then the keys that apply now).
-import { Text } from 'ink';
+import { Box, Text } from 'ink';
+import { wrap } from './text.js';
 import type { DeploymentView } from '../engine/deployment-view.js';
 import { sanitize } from '../domain/sanitize.js';
 import type { Liveness, PendingDecision } from './console-model.js';
@@ -95,8 +96,22 @@ export function Header(props: {
   );
 }
 
-export function HintLine(props: { message: { text: string; error: boolean } | undefined; hints: readonly string[]; theme: Theme }) {
+export function HintLine(props: { message: { text: string; error: boolean } | undefined; hints: readonly string[]; theme: Theme; width: number }) {
   const { theme } = props;
+  const text = props.message ? `${props.message.error && !theme.color ? '! ' : ''}${sanitize(props.message.text, 600)}` : '';
+  const lines = wrap(text, props.width - 2);
+  if (props.message && lines.length > 1) {
+    // Too long for one line: the message alone, wrapped on up to three (the keys come back with the next key).
+    return (
+      <Box flexDirection="column">
+        {lines.slice(0, 3).map((l, i) => (
+          <Text key={i} wrap="truncate" {...attrs(theme, { color: props.message?.error ? 'red' : 'green' })}>
+            {l}
+          </Text>
+        ))}
+      </Box>
+    );
+  }
   return (
     <Text wrap="truncate">
       {props.message ? (
