@@ -23,7 +23,8 @@ export function reduceKey(ui: UiState, k: KeyPress, ctx: UiContext): Step {
   if (ui.dialog.kind !== 'none') return dialogKey(ui, ui.dialog, k, ctx);
   const binding = bindingFor(k);
   if (!binding) return { ui, effects: [] };
-  const c = keyContext(ui, ctx);
+  // The last message stays until the next key that does something; a new one replaces it.
+  const c = keyContext(ui.message ? { ...ui, message: undefined } : ui, ctx);
   const reason = disabledReason(binding, c);
   if (reason) return { ui: { ...ui, message: { text: reason, error: true } }, effects: [] };
   return binding.run(c);
