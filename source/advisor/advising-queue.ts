@@ -4,6 +4,7 @@
 // while one thinks, other submissions, operator actions and canaries go on.
 import type { Assessment, Assessor } from '../domain/assess.js';
 import type { DeploymentRequest } from '../domain/schemas.js';
+import { sanitize } from '../domain/sanitize.js';
 import type { AdvisorAnswers } from '../store/advisor-answers.js';
 import type { Consultation, LlmAdvisor } from './llm-advisor.js';
 
@@ -50,6 +51,7 @@ export class AdvisingQueue {
       .consult(assessor.advisorInput(evaluation))
       .then((c) => {
         this.keepInvalid(c);
+        if (c.call.fallbackReason) this.deps.log?.(`advisor ${sanitize(advisor.name, 80)} for ${sanitize(id, 80)}: the built-in advisor stands in (${sanitize(c.call.fallbackReason, 200)})`);
         const a = assessor.conclude(evaluation, c.checked);
         this.ready.set(id, { ...a, advisor: { ...a.advisor, call: c.call } });
         // A submission withdrawn or refused as stale while its model thought is never taken: oldest go first.
