@@ -9,18 +9,27 @@ export const HASH_SIZE = 32;
 const sha256: (data: Buffer) => Buffer =
   typeof crypto.hash === 'function' ? (data) => crypto.hash('sha256', data, 'buffer') : (data) => crypto.createHash('sha256').update(data).digest();
 
-const LEAF_PREFIX = Buffer.from([0x00]);
-const NODE_PREFIX = Buffer.from([0x01]);
-
 /** MTH({}) = SHA-256 of the empty string. */
 export const EMPTY_ROOT: Buffer = sha256(Buffer.alloc(0));
 
+// One scratch buffer for the bytes hashed (prefix ‖ data): no allocation per hash on the append path. Safe to
+// reuse: hashing is synchronous and the digest is a new buffer.
+let scratch = Buffer.allocUnsafe(4096);
+const prefixed = (prefix: number, a: Uint8Array, b?: Uint8Array): Buffer => {
+  const length = 1 + a.length + (b?.length ?? 0);
+  if (scratch.length < length) scratch = Buffer.allocUnsafe(2 * length);
+  scratch[0] = prefix;
+  scratch.set(a, 1);
+  if (b) scratch.set(b, 1 + a.length);
+  return scratch.subarray(0, length);
+};
+
 export function leafHash(data: Uint8Array): Buffer {
-  return sha256(Buffer.concat([LEAF_PREFIX, data]));
+  return sha256(prefixed(0x00, data));
 }
 
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return sha256(Buffer.concat([NODE_PREFIX, left, right]));
+  return sha256(prefixed(0x01, left, right));
 }
 
 /** The largest power of two strictly below n (n ≥ 2): where RFC 9162 splits a tree of n leaves. */
@@ -55,6 +64,16 @@ export function rangeHashFrom(complete: (level: number, index: number) => Buffer
 /** MTH over an in-memory list of leaf hashes (the reference; O(n)). */
 export function rootOf(leafHashes: readonly Buffer[]): Buffer {
   if (leafHashes.length === 0) return EMPTY_ROOT;
+  if (isPowerOfTwo(leafHashes.length)) {
+    // A complete tree (a stored chunk): pairwise, level by level.
+    let level = leafHashes.slice();
+    while (level.length > 1) {
+      const up: Buffer[] = [];
+      for (let i = 0; i < level.length; i += 2) up.push(nodeHash(level[i] as Buffer, level[i + 1] as Buffer));
+      level = up;
+    }
+    return level[0] as Buffer;
+  }
   const frontier = new MerkleFrontier();
   for (const h of leafHashes) frontier.push(h);
   return frontier.root();
