@@ -218,7 +218,7 @@ export function App(props: AppProps) {
       meters={m}
       liveness={model.liveness?.()}
       pending={model.pending}
-      auditHead={model.audit.at(-1)?.seq}
+      auditHead={model.audit.at(-1)}
       progress={progress}
       quarantined={model.quarantined}
       filter={ui.filter}

@@ -47,7 +47,8 @@ export function Header(props: {
   meters: Meters;
   liveness: Liveness | undefined;
   pending: readonly PendingDecision[];
-  auditHead: number | undefined;
+  /** The audit chain's head: its seq and the first hex digits of its hash. */
+  auditHead: { seq: number; hash: string } | undefined;
   progress: string;
   quarantined: number;
   filter: string;
@@ -86,7 +87,7 @@ export function Header(props: {
       {dot}
       <Text {...attrs(theme, { color: 'cyan' })}>{m.inCanary} canary</Text>
       {props.progress ? `${dot}${props.progress}` : ''}
-      {props.auditHead !== undefined ? `${dot}audit #${props.auditHead}` : ''}
+      {props.auditHead !== undefined ? `${dot}audit #${props.auditHead.seq} ${props.auditHead.hash.slice(0, 8)}` : ''}
       {dot}
       {new Date(props.now).toISOString().slice(0, 16).replace('T', ' ')}Z {props.autonomy}
       {props.quarantined > 0 ? <Text {...attrs(theme, { color: 'yellow' })}>{dot}{glyph(theme, 'warn')} {props.quarantined} quarantined (genops-tui quarantine list)</Text> : null}
