@@ -48,6 +48,8 @@ describe.each(SIZES)('at $columns×$rows', (size) => {
     await settle();
     expect(lastFrame()).toMatchSnapshot('list');
     expect(linesFit(lastFrame() ?? '', size.columns)).toBe(true);
+    const head = s.model.audit.at(-1)!;
+    if (size.columns >= 200) expect(lastFrame()).toContain(`audit #${head.seq} ${head.hash.slice(0, 8)}`);
     await press(stdin, KEYS.enter);
     const detail = lastFrame() ?? '';
     expect(detail).toMatchSnapshot('detail');
