@@ -3,7 +3,7 @@
 // forked history are each detected and named; an untouched log that grew since the checkpoint passes.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
@@ -167,6 +167,15 @@ describe('audit verify --checkpoint', () => {
     const altered = await verify(BASE, at('altered.note'));
     expect(altered.code).toBe(6);
     expect(altered.stderr).toContain('does not verify');
+  });
+
+  it('key create: the signing key is 0600 and never overwritten', async () => {
+    expect(statSync(KEY).mode & 0o777).toBe(0o600);
+    expect(readFileSync(KEY, 'utf8')).toMatch(/^PRIVATE\+KEY\+test\.example\/audit\+[0-9a-f]{8}\+/);
+    const again = await cli('key', 'create', '--out', KEY);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('never overwritten');
+    expect((await cli('key', 'create', '--name', 'has space', '--out', at('bad.key'))).code).toBe(2);
   });
 
   it('a missing checkpoint file or a malformed key is bad input (exit 2)', async () => {
