@@ -37,7 +37,7 @@ export class ReplayHistory implements HistoryView {
     this.fleet.failures += failed;
     if (this.index.getCurrentCount() >= this.index.getMaxElements()) this.index.resizeIndex(this.index.getMaxElements() * 2);
     // Float32-rounded, as the engine's index stores them.
-    this.index.addPoint(Array.from(Float32Array.from(this.embedder.embed(record.request, entry))), this.neighbours.length);
+    this.index.addPoint(this.embedder.embed(record.request, entry).map(Math.fround), this.neighbours.length);
     this.neighbours.push({
       deploymentId: record.request.id,
       serviceId: record.request.serviceId,
@@ -63,10 +63,13 @@ export class ReplayHistory implements HistoryView {
     const result: Neighbour[] = [];
     if (n > 0) {
       const { neighbors, distances } = this.index.searchKnn(vector as number[], n);
-      neighbors.forEach((label, i) => {
-        const nb = this.neighbours[label];
-        if (nb) result.push({ ...nb, similarity: 1 - (distances[i] ?? 1) });
-      });
+      for (let i = 0; i < neighbors.length; i++) {
+        const nb = this.neighbours[neighbors[i] as number];
+        if (!nb) continue;
+        const n: Neighbour = { deploymentId: nb.deploymentId, serviceId: nb.serviceId, similarity: 1 - (distances[i] ?? 1), outcome: nb.outcome, finishedAt: nb.finishedAt };
+        if (nb.failureReason) n.failureReason = nb.failureReason;
+        result.push(n);
+      }
     }
     this.last = { vector, k, result };
     return result;
