@@ -31,7 +31,7 @@ describe('attached console in a terminal', () => {
     children.push(tui);
     let screen = '';
     tui.stdout.on('data', (d: Buffer) => (screen += d.toString()));
-    await waitFor(() => screen.includes('attached to') && screen.includes('m1'), { shows: () => screen.slice(-2000) });
+    await waitFor(() => screen.includes('attached to') && screen.includes('m1') && screen.includes('engine ok alive'), { shows: () => screen.slice(-2000) });
     tui.stdin.write('a'); // every approval asks, naming the deployment
     await waitFor(() => screen.includes('Approve m1?'), { shows: () => screen.slice(-2000) });
     await new Promise((r) => setTimeout(r, 200));
@@ -45,10 +45,13 @@ describe('attached console in a terminal', () => {
     expect(JSON.parse(approvedBy()).actor).toEqual({ id: 'dave', kind: 'human' });
     await waitFor(() => screen.includes('approved m1 (payments-api 2.0.0) as dave'), { shows: () => screen.slice(-2000) });
     await waitFor(() => (inspect.prepare('SELECT outcome FROM deployments WHERE id = ?').pluck().get('m1') as string | null) === 'succeeded', { shows: state });
+    expect(screen).toMatch(/engine ok alive \d+\.\ds/); // the engine's lease, renewed while it runs
+    // The engine stops: the console says it is gone instead of showing a silent, frozen screen.
+    engine.child.kill('SIGTERM');
+    expect(await exited(engine.child)).toBe(0);
+    await waitFor(() => screen.includes('engine GONE'), { shows: () => screen.slice(-2000) });
     tui.stdin.write('q');
     expect(await exited(tui)).toBe(0);
     inspect.close();
-    engine.child.kill('SIGTERM');
-    expect(await exited(engine.child)).toBe(0);
   });
 });
