@@ -12,7 +12,7 @@ import { stageOf } from './panes/deployments-pane.js';
 import type { Theme } from './theme.js';
 import { attrs, button, glyph, LEVEL_COLOR, stateLabel } from './theme.js';
 import type { Dialog } from './ui-state.js';
-import { fit } from './text.js';
+import { fit, wrap } from './text.js';
 import { COMMANDS } from './ui-reducer.js';
 import { countdown } from './deployment-list.js';
 
@@ -120,14 +120,16 @@ export function ConfirmAbort(props: { d: DeploymentView; onYes: boolean; theme: 
 
 export function Help(props: { context: KeyContext; theme: Theme; width: number; height: number; offset: number }) {
   const { theme, context } = props;
-  const lines = BINDINGS.map((b) => {
+  // Each key with its description and, when it does nothing now, why: wrapped, never cut.
+  const lines = BINDINGS.flatMap((b) => {
     const why = disabledReason(b, context);
-    return (
-      <Text key={b.id} wrap="truncate">
-        {fit(theme.ascii ? b.keys.replace('↓', 'down').replace('↑', 'up') : b.keys, 8)} {b.description}
-        {why ? <Text {...attrs(theme, { dim: true })}> (now: {sanitize(why, 120)})</Text> : null}
+    const keys = fit(theme.ascii ? b.keys.replace('↓', 'down').replace('↑', 'up') : b.keys, 8);
+    const text = `${b.description}${why ? ` (now: ${sanitize(why, 200)})` : ''}`;
+    return wrap(text, Math.max(20, props.width - 4 - 9)).map((l, i) => (
+      <Text key={`${b.id}-${i}`} wrap="truncate">
+        {i === 0 ? keys : ' '.repeat(8)} {l}
       </Text>
-    );
+    ));
   });
   const rows = Math.max(1, props.height - 3);
   const start = Math.min(props.offset, Math.max(0, lines.length - rows));
