@@ -192,6 +192,10 @@ describe('console screens', () => {
     await press(stdin, 'a');
     expect(lastFrame()).toContain('read-only console: nothing can be decided here');
     expect(s.engine.get(d.id)!.state).toBe('awaiting_approval');
+    // The help says why, from the same binding that refused the key.
+    await press(stdin, '?');
+    const flat = (lastFrame() ?? '').replace(/[║│]/g, ' ').replace(/\s+/g, ' ');
+    expect(flat).toContain('a approve the selected gated deployment (always asks, naming it) (now: read-only console: nothing can be decided here)');
   });
 
   it('countdowns: a gate shows the time left before it expires, a canary the bake left in its stage', async () => {
