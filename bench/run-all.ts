@@ -12,6 +12,7 @@ import { runMerkleBench } from './merkle.bench.js';
 import { runWhatifBench } from './whatif.bench.js';
 import { runAdvisorBench } from './advisor.bench.js';
 import { runPrometheusBench } from './prometheus.bench.js';
+import { runServerBench } from './server.bench.js';
 
 const benches: Record<string, () => void | Promise<void>> = {
   assess: runAssessBench,
@@ -25,6 +26,7 @@ const benches: Record<string, () => void | Promise<void>> = {
   whatif: runWhatifBench,
   advisor: runAdvisorBench,
   prometheus: runPrometheusBench,
+  server: runServerBench,
 };
 
 const wanted = process.argv.slice(2);

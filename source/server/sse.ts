@@ -10,6 +10,15 @@ import { HttpError } from './http-error.js';
 /** Bytes queued for one slow subscriber before it is cut off (it resumes with Last-Event-ID). */
 const MAX_BUFFERED = 4 * 1024 * 1024;
 
+/** One entry's event, serialised once however many subscribers it goes to (they share the entry object). */
+const frames = new WeakMap<AuditEntry, string>();
+function frameOf(e: AuditEntry): string {
+  let frame = frames.get(e);
+  // JSON.stringify escapes CR and LF, so an entry is one data line whatever its text holds.
+  if (frame === undefined) frames.set(e, (frame = `id: ${e.seq}\nevent: audit\ndata: ${JSON.stringify(e)}\n\n`));
+  return frame;
+}
+
 export function cursorOf(request: FastifyRequest, after: number | undefined, head: number): number {
   const header = request.headers['last-event-id'];
   if (typeof header === 'string' && header !== '') {
@@ -37,10 +46,20 @@ export function streamEvents(ctx: ApiContext, request: FastifyRequest, reply: Fa
     ctx.streams.delete(close);
     res.end();
   };
+  // The entries of one transaction arrive together: corked, they leave in one write instead of one each.
+  let corked = false;
+  const uncork = (): void => {
+    corked = false;
+    res.uncork();
+  };
   const send = (e: AuditEntry): void => {
     if (closed) return;
-    // JSON.stringify escapes CR and LF, so an entry is one data line whatever its text holds.
-    res.write(`id: ${e.seq}\nevent: audit\ndata: ${JSON.stringify(e)}\n\n`);
+    if (!corked) {
+      corked = true;
+      res.cork();
+      process.nextTick(uncork);
+    }
+    res.write(frameOf(e));
     if (res.writableLength > MAX_BUFFERED) close();
   };
   ctx.streams.add(close);

@@ -1,0 +1,221 @@
+// The HTTP API against a real `genops-tui serve` process: gate round trip over HTTP vs the local queue in the
+// same run, status reads per second with 8 clients, 200 SSE subscribers during a 100-deployment burst, a flood
+// of 10,000 bad-token requests (how the server answers meanwhile), and RSS over many deployments.
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createServer } from 'node:net';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import { HttpEngineClient } from '../source/client/http-client.js';
+import { readEvents } from '../source/client/sse-reader.js';
+import type { DeploymentRequest } from '../source/domain/schemas.js';
+import type { AuditEntry } from '../source/store/audit-log.js';
+import { openDatabase } from '../source/store/database.js';
+import { Submissions } from '../source/store/submissions.js';
+import { writeResults } from './results-file.js';
+import { withTempDir } from './temp-db.js';
+
+const CLI = join(process.cwd(), 'dist', 'source', 'cli.js');
+const CONFIG = 'examples/fast-canary.yaml';
+/** Deployments run through the server for the memory figure (BENCH_SERVER_N to change). */
+const MANY = Number(process.env.BENCH_SERVER_N ?? 10_000);
+
+const quantile = (xs: number[], q: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
+const round = (x: number, digits = 1): number => Number(x.toFixed(digits));
+
+function change() {
+  return { linesChanged: 5, filesChanged: 1, dbMigration: false, configChange: false, hotfix: false, summary: 'bench' };
+}
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+
+function tokenFor(db: string, name: string, role: string): string {
+  const r = spawnSync(process.execPath, [CLI, 'token', 'create', name, '--role', role, '--db', db, '--json']);
+  if (r.status !== 0) throw new Error(r.stderr.toString());
+  return (JSON.parse(r.stdout.toString()) as { token: string }).token;
+}
+
+async function serve(db: string, port: number): Promise<ChildProcessWithoutNullStreams> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--listen', `127.0.0.1:${port}`, '--db', db, '--catalog', 'fixtures/catalog.yaml', '--config', CONFIG, '--rate-limit', '10000000']);
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      if (out.length < 10_000) out += d.toString();
+      if (out.includes('listening on')) resolve();
+    });
+    child.once('exit', () => reject(new Error(`serve exited: ${out}`)));
+  });
+  child.stdout.resume();
+  child.stderr.resume();
+  return child;
+}
+
+export async function runServerBench(): Promise<void> {
+  // Other work on the machine moves every figure here: the load average is recorded beside them.
+  const loadAtStart = loadavg()[0] ?? NaN;
+  await withTempDir(async (dir) => {
+    const dbFile = join(dir, 'server.db');
+    const ci = tokenFor(dbFile, 'bench', 'requester');
+    const viewer = tokenFor(dbFile, 'watcher', 'viewer');
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const server = await serve(dbFile, port);
+    const rssOf = async (): Promise<number> => {
+      const text = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${viewer}` } })).text();
+      return Number(/genops_process_resident_memory_bytes (\d+)/.exec(text)?.[1] ?? NaN) / 2 ** 20;
+    };
+    const client = new HttpEngineClient(base, ci);
+    const db = openDatabase(dbFile);
+    const submissions = new Submissions(db);
+    const outcome = db.prepare('SELECT outcome FROM deployments WHERE id = ?').pluck();
+    let n = 0;
+    const local = async (): Promise<number> => {
+      const id = `local-${n++}`;
+      const t = performance.now();
+      const request: DeploymentRequest = { id, serviceId: 'notifications', version: '1.0.0', requestedBy: 'bench', requestedAt: new Date().toISOString(), change: change() };
+      submissions.submit(request, Date.now(), Date.now() + 10_000);
+      while (!outcome.get(id)) await new Promise((r) => setTimeout(r, 2));
+      return performance.now() - t;
+    };
+    const http = async (): Promise<number> => {
+      const id = `http-${n++}`;
+      const t = performance.now();
+      const s = await client.submit({ id, serviceId: 'notifications', version: '1.0.0', requestedAt: new Date().toISOString(), change: change() });
+      if (s.result !== 'accepted') throw new Error(`${id}: ${s.result}`);
+      const w = await client.awaitOutcome(id, { until: Date.now() + 30_000 });
+      if (w.result !== 'finished' || w.status.outcome !== 'succeeded') throw new Error(`${id}: ${JSON.stringify(w)}`);
+      return performance.now() - t;
+    };
+    for (let i = 0; i < 5; i++) {
+      await local();
+      await http();
+    }
+    const rssStart = await rssOf();
+    // 1. Round trips, alternating so both see the same engine and the same history size.
+    const localMs: number[] = [];
+    const httpMs: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      localMs.push(await local());
+      httpMs.push(await http());
+    }
+    const overhead = quantile(httpMs, 0.5) - quantile(localMs, 0.5);
+
+    // 2. Status reads, 8 clients for 3 s.
+    const readUntil = performance.now() + 3_000;
+    let reads = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (performance.now() < readUntil) {
+          const r = await fetch(`${base}/v1/deployments/http-1`, { headers: { authorization: `Bearer ${viewer}` } });
+          await r.arrayBuffer();
+          if (r.status !== 200) throw new Error(`status read: ${r.status}`);
+          reads++;
+        }
+      }),
+    );
+    const readsPerSecond = reads / 3;
+
+    // 3. 200 SSE subscribers while 100 deployments are submitted at once: delay from the entry's timestamp
+    // (the engine's clock, this machine's) to each subscriber parsing it.
+    const worker = new Worker(new URL('./sse-subscribers.js', import.meta.url), { workerData: { url: `${base}/v1/events`, token: viewer, count: 200 } });
+    await new Promise<void>((resolve) => worker.once('message', () => resolve()));
+    const burstStart = performance.now();
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        client.submit({ id: `burst-${i}`, serviceId: 'notifications', version: '1.0.0', requestedAt: new Date().toISOString(), change: change() }),
+      ),
+    );
+    const burstIds = Array.from({ length: 100 }, (_, i) => `burst-${i}`);
+    while (burstIds.some((id) => !outcome.get(id))) await new Promise((r) => setTimeout(r, 20));
+    const burstSeconds = (performance.now() - burstStart) / 1000;
+    await new Promise((r) => setTimeout(r, 500));
+    worker.postMessage('stop');
+    const { delays } = await new Promise<{ delays: number[] }>((resolve) => worker.on('message', (m: { kind: string; delays: number[] }) => m.kind === 'done' && resolve(m)));
+    await worker.terminate();
+    const received = delays.length;
+    const perSubscriber = received / 200;
+
+    // 4. 10,000 requests with bad tokens (32 at a time) while one client times /healthz and a valid status read.
+    const probe: number[] = [];
+    let flooding = true;
+    const prober = (async () => {
+      while (flooding) {
+        const t = performance.now();
+        const r = await fetch(`${base}/v1/deployments/http-1`, { headers: { authorization: `Bearer ${viewer}` } });
+        await r.arrayBuffer();
+        probe.push(performance.now() - t);
+        await new Promise((r2) => setTimeout(r2, 5));
+      }
+    })();
+    const floodStart = performance.now();
+    let next = 0;
+    const statuses = new Map<number, number>();
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (next < 10_000) {
+          const i = next++;
+          const r = await fetch(`${base}/v1/deployments`, { headers: { authorization: `Bearer gtk_${i.toString(16).padStart(16, '0')}_${'B'.repeat(43)}` } });
+          await r.arrayBuffer();
+          statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+        }
+      }),
+    );
+    const floodRate = 10_000 / ((performance.now() - floodStart) / 1000);
+    flooding = false;
+    await prober;
+
+    // 5. Memory over many deployments: submitted 50 at a time, each run to its outcome.
+    const manyStart = performance.now();
+    for (let done = 0; done < MANY; done += 50) {
+      const ids = Array.from({ length: Math.min(50, MANY - done) }, (_, i) => `many-${done + i}`);
+      await Promise.all(ids.map((id) => client.submit({ id, serviceId: 'notifications', version: '1.0.0', requestedAt: new Date().toISOString(), change: change() })));
+      while (ids.some((id) => !outcome.get(id))) await new Promise((r) => setTimeout(r, 20));
+    }
+    const manySeconds = (performance.now() - manyStart) / 1000;
+    const rssEnd = await rssOf();
+    db.close();
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+
+    const p50h = quantile(httpMs, 0.5);
+    const p50l = quantile(localMs, 0.5);
+    const sseP99 = quantile(delays, 0.99);
+    writeResults(
+      'server',
+      'npm run bench -- server',
+      [
+        { metric: 'gate round trip over HTTP (submit, wait on the event stream), LOW, p50', value: round(p50h), unit: 'ms' },
+        { metric: 'gate round trip over HTTP, p99', value: round(quantile(httpMs, 0.99)), unit: 'ms' },
+        { metric: 'gate round trip through the local queue (same run, polled every 2 ms), p50', value: round(p50l), unit: 'ms' },
+        { metric: 'gate round trip through the local queue, p99', value: round(quantile(localMs, 0.99)), unit: 'ms' },
+        { metric: 'HTTP overhead over local, p50', value: round(overhead), unit: 'ms', target: '≤ 10 ms', met: overhead <= 10 },
+        { metric: 'status reads (GET /v1/deployments/:id), 8 clients', value: Math.round(readsPerSecond), unit: 'requests/s' },
+        { metric: 'SSE: 200 subscribers, 100-deployment burst: delivery delay p50', value: quantile(delays, 0.5), unit: 'ms' },
+        { metric: 'SSE delivery delay p99', value: sseP99, unit: 'ms', target: '≤ 50 ms', met: sseP99 <= 50 },
+        { metric: 'SSE events delivered per subscriber (all of the burst\'s entries, each to all 200)', value: perSubscriber, unit: 'events' },
+        { metric: 'burst of 100 deployments to their outcomes, with 200 subscribers', value: round(burstSeconds, 2), unit: 's' },
+        { metric: '10,000 bad-token requests (32 at a time): answered', value: Math.round(floodRate), unit: 'requests/s' },
+        { metric: 'of them 401 (each audited) / 429 (rate limit)', value: statuses.get(401) ?? 0, unit: `401s; ${statuses.get(429) ?? 0} 429s` },
+        { metric: 'a valid status read during the flood: p50', value: round(quantile(probe, 0.5)), unit: 'ms' },
+        { metric: 'a valid status read during the flood: p99', value: round(quantile(probe, 0.99)), unit: 'ms' },
+        { metric: `server RSS after warm-up`, value: round(rssStart), unit: 'MiB' },
+        { metric: `server RSS after ${MANY.toLocaleString('en-US')} more deployments (${round(manySeconds)} s)`, value: round(rssEnd), unit: 'MiB', target: 'no growth', met: rssEnd <= rssStart * 1.1 },
+      ],
+      [
+        `A separate \`genops-tui serve\` process with ${CONFIG} (bake 0, one 10 ms sample per stage, poll 10 ms) and --rate-limit 10000000: in the flood no request is turned away by the limit, so every one is refused with 401 and audited (the worst case for the server).`,
+        'HTTP round trips use the client `gate --server` uses (HttpEngineClient), without starting Node; local ones do what `gate` does (the SQLite queue), polling every 2 ms instead of 25.',
+        'SSE delay is measured from the audit entry\'s timestamp (the server\'s clock, the same machine) to a subscriber in this process parsing it; the 200 subscribers run in a worker thread of the bench process (on this 2-core machine the server, the bench and the subscribers share the cores).',
+        `Load average (1 min) at the start: ${loadAtStart.toFixed(1)}; at the end: ${(loadavg()[0] ?? NaN).toFixed(1)} (${cpus().length} cores).`,
+        'RSS: the engine keeps every finished deployment\'s view in memory (the console and the API read them), so memory grows with deployments served; the figure says by how much.',
+      ],
+    );
+  });
+}
