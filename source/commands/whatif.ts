@@ -64,7 +64,7 @@ export async function whatifCommand(file: string | undefined, flags: WhatifFlags
   const requests = recorded.deployments.map((d) => d.request);
   const baseEmbedder = await retrievalEmbedder(baseline, flags.baseline ?? '(defaults)', recorded.catalog, requests);
   const nextEmbedder = await retrievalEmbedder(candidate, flags.config, recorded.catalog, requests);
-  const replay = replayDecisions(recorded.deployments, recorded.catalog, baseline, candidate, baseEmbedder, nextEmbedder);
+  const replay = replayDecisions(recorded.deployments, recorded.catalog, baseline, candidate, baseEmbedder, nextEmbedder, recorded.advisor);
   const report = {
     source: recorded.source,
     baseline: flags.baseline ?? 'the defaults (SPEC.md)',

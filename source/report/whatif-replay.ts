@@ -4,6 +4,8 @@
 // LEARNING autonomy is replayed with its configured thresholds (their adaptation is not replayed).
 import { Assessor, UnknownServiceError } from '../domain/assess.js';
 import type { Assessment } from '../domain/assess.js';
+import type { SyncAdvisor } from '../domain/advisor.js';
+import { builtinAdvisor } from '../domain/advisor.js';
 import type { CatalogIndex } from '../domain/catalog.js';
 import type { Config } from '../domain/config.js';
 import type { Embedder } from '../domain/embedding.js';
@@ -69,8 +71,11 @@ export function walkHistory(recorded: readonly RecordedDeployment[], catalog: Ca
   }
 }
 
-/** `nextEmbedder`: when the new configuration retrieves differently (text embeddings), its own history index. */
-export function replayDecisions(recorded: readonly RecordedDeployment[], catalog: CatalogIndex, base: Config, next: Config, baseEmbedder: Embedder = featureEmbedder, nextEmbedder: Embedder = baseEmbedder): WhatifReplay {
+/**
+ * `nextEmbedder`: when the new configuration retrieves differently (text embeddings), its own history index.
+ * `advisor`: who advises on both sides (the built-in advisor, or a fixture's recorded model answers).
+ */
+export function replayDecisions(recorded: readonly RecordedDeployment[], catalog: CatalogIndex, base: Config, next: Config, baseEmbedder: Embedder = featureEmbedder, nextEmbedder: Embedder = baseEmbedder, advisor: SyncAdvisor = builtinAdvisor): WhatifReplay {
   const embedders = baseEmbedder.version === nextEmbedder.version ? [memoised(baseEmbedder)] : [memoised(baseEmbedder), memoised(nextEmbedder)];
   let assessors: { base: Assessor; next: Assessor } | undefined;
   const rows: WhatifRow[] = [];
@@ -85,8 +90,8 @@ export function replayDecisions(recorded: readonly RecordedDeployment[], catalog
     let a: Assessment;
     let b: Assessment;
     try {
-      a = assessors.base.assess(r.request);
-      b = assessors.next.assess(r.request);
+      a = assessors.base.assess(r.request, advisor);
+      b = assessors.next.assess(r.request, advisor);
     } catch (error) {
       if (!(error instanceof UnknownServiceError)) throw error;
       skipped.push(r.request.id);

@@ -2,6 +2,7 @@
 // under the baseline configuration, on a virtual clock, to learn each deployment's outcome), a history file
 // (NDJSON, with a catalog), or a database.
 import { Assessor } from '../domain/assess.js';
+import type { SyncAdvisor } from '../domain/advisor.js';
 import { CatalogIndex } from '../domain/catalog.js';
 import type { Config } from '../domain/config.js';
 import { featureEmbedder } from '../domain/embedding.js';
@@ -26,6 +27,8 @@ export interface RecordedHistory {
   catalog: CatalogIndex;
   deployments: RecordedDeployment[];
   problems: InputProblem[];
+  /** A fixture recorded with a model: its answers, which decided the recording. */
+  advisor?: SyncAdvisor;
 }
 
 const THIRTY_DAYS_MS = 30 * 86_400_000;
@@ -52,7 +55,7 @@ export function fromFixture(file: string, config: Config): RecordedHistory {
       ...(d.outcome && d.outcome !== 'succeeded' && d.reason ? { failureReason: d.reason } : {}),
       recordedAction: d.assessment.decision.action,
     }));
-    return { source: file, catalog, deployments, problems };
+    return { source: file, catalog, deployments, problems, ...(advisor ? { advisor } : {}) };
   } finally {
     db.close();
   }
