@@ -254,7 +254,6 @@ export function App(props: AppProps) {
           size={size}
           theme={theme}
           slo={props.slo}
-          dialog={line}
           dialogRows={dialogRows}
           body={body}
         />

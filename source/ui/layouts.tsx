@@ -42,8 +42,7 @@ export interface LayoutProps {
   size: { columns: number; rows: number };
   theme: Theme;
   slo: { errorRate: number; p99Ms: number };
-  /** A line dialog (filter, command, reason) drawn under the panes, and its height. */
-  dialog: ReactNode;
+  /** Rows a line dialog (filter, command, reason) drawn under the panes takes. */
   dialogRows: number;
   /** Rows between the header and the footer. */
   body: number;
