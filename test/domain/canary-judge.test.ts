@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { classifyMetric, DEFAULT_COMPARE, judgeComparison } from '../../source/domain/canary-judge.js';
 import type { CompareSettings, SeriesPair } from '../../source/domain/canary-judge.js';
 import { analyseStage } from '../../source/domain/slo.js';
+import { stageDoneAt } from '../../source/machines/stage-samples.js';
 
 const stableLatency = [200, 204, 198, 201, 199, 203, 202, 197, 200, 205, 196, 201];
 const shifted = (xs: number[], by: number): number[] => xs.map((x) => x + by);
@@ -110,5 +111,24 @@ describe('analyseStage with the compare judge', () => {
     const none = analyseStage([ok(1), ok(2), ok(3)], slo, limits, 25, DEFAULT_COMPARE);
     expect(none.verdict).toBe('Inconclusive');
     expect(none.reason).toBe('no canary-vs-stable comparison at 25%');
+  });
+});
+
+describe('a compare-judged stage ends on its comparison', () => {
+  const window = (compare: CompareSettings | undefined) => ({
+    plan: [1, 100], stage: 0, samples: [], nextSampleAt: 30, bakeUntil: 120,
+    settings: { bakeMs: 120, sampleIntervalMs: 30, slo: { errorRate: 0.01, p50Ms: 100, p99Ms: 500, successRate: 0.99 }, limits: { failureLimit: 0, consecutiveErrorLimit: 4, minSamples: 3 }, ...(compare ? { compare } : {}) },
+  });
+  const ok = (at: number) => ({ at, errorRate: 0.001 });
+
+  it('baked with enough samples is done under thresholds, but waits for a comparison under compare, up to the sample limit', () => {
+    const samples = [ok(30), ok(60), ok(90), { at: 120, providerError: 'prometheus errorRate: timed out after 5000 ms' }];
+    expect(stageDoneAt(window(undefined), samples, 120)).toBe(true);
+    expect(stageDoneAt(window(DEFAULT_COMPARE), samples, 120)).toBe(false);
+    const compared = [...samples, { ...ok(150), comparison: { from: 0, to: 150, series: {} } }];
+    expect(stageDoneAt(window(DEFAULT_COMPARE), compared, 150)).toBe(true);
+    const many = Array.from({ length: 12 }, (_, k) => ok(30 * (k + 1)));
+    expect(stageDoneAt(window(DEFAULT_COMPARE), many, 360)).toBe(true); // 4 + 3 + 4 + 1 samples at most
+    expect(analyseStage(many, window(DEFAULT_COMPARE).settings.slo, window(DEFAULT_COMPARE).settings.limits, 1, DEFAULT_COMPARE).verdict).toBe('Inconclusive');
   });
 });
