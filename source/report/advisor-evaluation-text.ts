@@ -20,6 +20,8 @@ export function evaluationMarkdown(e: AdvisorEvaluation, source: string): string
     '',
     `A hold is a recommendation of hold or reject; precision: holds that failed / holds; recall: failures held / failures (Wilson 95% intervals).`,
     `Agreement with the built-in advisor (hold versus proceed): ${pct(e.agreement)}.`,
+    `Failures only the model held: ${e.differences.failuresOnlyModelHeld.length}${ids(e.differences.failuresOnlyModelHeld)}; only the built-in advisor held: ${e.differences.failuresOnlyBuiltinHeld.length}${ids(e.differences.failuresOnlyBuiltinHeld)}.`,
+    `Successes held needlessly by the model alone: ${e.differences.successesOnlyModelHeld}; by the built-in advisor alone: ${e.differences.successesOnlyBuiltinHeld}.`,
     '',
   ];
   if (c.total > 0) {
@@ -30,6 +32,11 @@ export function evaluationMarkdown(e: AdvisorEvaluation, source: string): string
     lines.push('');
   }
   return lines.join('\n');
+}
+
+function ids(list: readonly string[]): string {
+  if (list.length === 0) return '';
+  return ` (${list.slice(0, 6).map((id) => sanitize(id, 40)).join(', ')}${list.length > 6 ? ', …' : ''})`;
 }
 
 export const evaluationJson = (e: AdvisorEvaluation, source: string): string => JSON.stringify({ version: 1, source, ...e }, null, 2);

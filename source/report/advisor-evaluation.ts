@@ -36,6 +36,8 @@ export interface AdvisorEvaluation {
   model: HoldScore;
   /** Deployments where both advisors agree on hold versus proceed. */
   agreement: Rate;
+  /** Failures only one of the two held, and successes only one of the two held (needless holds). */
+  differences: { failuresOnlyModelHeld: string[]; failuresOnlyBuiltinHeld: string[]; successesOnlyModelHeld: number; successesOnlyBuiltinHeld: number };
   calls: {
     total: number;
     answered: number;
@@ -77,6 +79,8 @@ export function evaluateAdvisor(candidate: string, cases: readonly ShadowCase[])
   const completion = tokenCalls.reduce((n, c) => n + (c.completionTokens ?? 0), 0);
   const latencies = fresh.map((c) => c.latencyMs);
   const agree = cases.filter((c) => holds(c.builtin) === holds(c.candidate)).length;
+  const only = (failed: boolean, model: boolean): ShadowCase[] =>
+    cases.filter((c) => isFailure(c.outcome) === failed && holds(c.candidate) === model && holds(c.builtin) !== model);
   return {
     candidate,
     deployments: cases.length,
@@ -84,6 +88,12 @@ export function evaluateAdvisor(candidate: string, cases: readonly ShadowCase[])
     builtin: score(cases, (c) => c.builtin),
     model: score(cases, (c) => c.candidate),
     agreement: wilson(agree, cases.length),
+    differences: {
+      failuresOnlyModelHeld: only(true, true).map((c) => c.id),
+      failuresOnlyBuiltinHeld: only(true, false).map((c) => c.id),
+      successesOnlyModelHeld: only(false, true).length,
+      successesOnlyBuiltinHeld: only(false, false).length,
+    },
     calls: {
       total: calls.length,
       answered: calls.filter((c) => !c.fallbackReason).length,

@@ -51,6 +51,10 @@ describe('evaluate', () => {
     expect(e.calls).toMatchObject({ total: e.deployments, answered: e.deployments, fallbacks: 0 });
     expect(e.calls.tokens).toEqual({ prompt: 321 * e.deployments, completion: 42 * e.deployments, perCall: 363 });
     expect(e.calls.latencyMs?.p50).toBeGreaterThanOrEqual(0);
+    // The oracle held every failure: those the built-in advisor missed are the model's alone.
+    expect(e.differences.failuresOnlyBuiltinHeld).toEqual([]);
+    expect(e.differences.failuresOnlyModelHeld).toHaveLength(failed.size - e.builtin.heldFailures);
+    expect(e.differences.successesOnlyModelHeld).toBe(0);
   });
 
   it('a model that only returns 500s: every call falls back, and it scores what the built-in advisor scores', async () => {
@@ -59,6 +63,7 @@ describe('evaluate', () => {
     expect(e.calls.fallbacks).toBe(e.deployments);
     expect(e.calls.fallbackReasons).toEqual([{ reason: 'HTTP N', count: e.deployments }]);
     expect(e.model).toEqual(e.builtin);
+    expect(e.differences).toEqual({ failuresOnlyModelHeld: [], failuresOnlyBuiltinHeld: [], successesOnlyModelHeld: 0, successesOnlyBuiltinHeld: 0 });
     expect(e.agreement.rate).toBe(1);
     expect(e.builtin.holds).toBeGreaterThan(0);
   });
