@@ -8,7 +8,7 @@ import type { Effect, Pane, Step, UiContext, UiState } from './ui-state.js';
 import { SORTS, seenOf } from './ui-state.js';
 
 export type CommandId =
-  | 'down' | 'up' | 'top' | 'bottom' | 'detail' | 'back' | 'filter' | 'command' | 'nextPane' | 'prevPane' | 'sort'
+  | 'down' | 'up' | 'pageDown' | 'pageUp' | 'top' | 'bottom' | 'detail' | 'back' | 'filter' | 'command' | 'nextPane' | 'prevPane' | 'sort'
   | 'approve' | 'reject' | 'pause' | 'step' | 'faster' | 'slower' | 'promote' | 'abort' | 'copy' | 'help' | 'quit';
 
 /** What the bindings see: the UI state and its context, and the pinned selection as the engine has it now. */
@@ -81,6 +81,8 @@ function cyclePane(c: KeyContext, by: number): Step {
 export const BINDINGS: readonly Binding[] = [
   { id: 'down', keys: 'j ↓', description: 'next deployment (scrolls the audit or timeline when focused)', match: (k) => isChar(k, 'j') || k.name === 'down', run: (c) => move(c, 1) },
   { id: 'up', keys: 'k ↑', description: 'previous deployment (or scroll)', match: (k) => isChar(k, 'k') || k.name === 'up', hint: () => 'j/k move', run: (c) => move(c, -1) },
+  { id: 'pageDown', keys: 'PgDn', description: 'ten rows down (or scroll ten lines)', match: (k) => k.name === 'pagedown', run: (c) => move(c, 10) },
+  { id: 'pageUp', keys: 'PgUp', description: 'ten rows up (or scroll ten lines)', match: (k) => k.name === 'pageup', run: (c) => move(c, -10) },
   { id: 'top', keys: 'g', description: 'first deployment (oldest line when scrolling)', match: (k) => isChar(k, 'g') || k.name === 'home', run: (c) => move(c, 'top') },
   { id: 'bottom', keys: 'G', description: 'last deployment (newest line when scrolling)', match: (k) => isChar(k, 'G') || k.name === 'end', run: (c) => move(c, 'bottom') },
   {

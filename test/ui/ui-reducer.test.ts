@@ -236,6 +236,19 @@ describe('keys', () => {
   });
 });
 
+describe('paging', () => {
+  it('PgDn and PgUp move ten rows, stopping at the ends', () => {
+    const w = new World();
+    for (let i = 0; i < 25; i++) w.add(view(`d${String(i).padStart(2, '0')}`, i, 'promoted', 'LOW'));
+    w.keys(text('g'), named('pagedown'));
+    expect(w.ui.selectedId).toBe('d14');
+    w.keys(named('pagedown'), named('pagedown'));
+    expect(w.ui.selectedId).toBe('d00');
+    w.keys(named('pageup'));
+    expect(w.ui.selectedId).toBe('d10');
+  });
+});
+
 describe('command mode', () => {
   it(':awa Tab completes, Enter filters; :service completes a name', () => {
     const w = new World();
