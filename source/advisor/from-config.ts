@@ -45,5 +45,6 @@ export function advisingFor(config: Config, configFile: string | undefined, db: 
   const advisor = llmAdvisorFromConfig(c, configFile ?? '(configuration)', answers);
   // The URL is the operator's own configuration, but it is shown cleaned like any text.
   log(`advisor: model ${sanitize(c.model, 100)} at ${sanitize(c.baseUrl, 200)} (timeout ${c.timeoutSeconds} s, ${c.maxRetries} retries, ${c.maxConcurrent} at once); the built-in advisor answers whenever it cannot`);
+  if (c.embeddings) log('advisor.embeddings is set: whatif and evaluate retrieve with text embeddings; this engine still retrieves with the structural features alone');
   return new AdvisingQueue({ advisor, assessor, answers, maxConcurrent: c.maxConcurrent, log });
 }
