@@ -60,12 +60,11 @@ function loadVerifierKey(value: string): VerifierKey {
   }
 }
 
-function positive(value: string | number | undefined, what: string): number {
+function nonNegative(value: string | number | undefined, what: string): number {
   const n = typeof value === 'number' ? value : value !== undefined && /^[0-9]+$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isSafeInteger(n) || n < 0) throw new UsageError(`${what} must be a non-negative integer`);
   return n;
 }
-
 
 /** As `audit verify` opens: read-only, creating nothing; a missing file is a usage error, an unreadable one exit 3. */
 const UNREADABLE_EXIT = 3;
@@ -101,13 +100,14 @@ export async function auditProofsCommand(sub: string, args: readonly string[], f
       }
     }
     case 'prove': {
-      const seq = positive(args[0], 'audit prove SEQ');
+      const seq = nonNegative(args[0], 'audit prove SEQ');
       const opened = openForReading(path, io);
       if (typeof opened === 'number') return opened;
       const { db } = opened;
       try {
         const log = new AuditLog(db);
-        const size = flags.size === undefined ? log.merkle.size() : positive(flags.size, '--size');
+        const size = flags.size === undefined ? log.merkle.size() : nonNegative(flags.size, '--size');
+        if (size > log.merkle.size()) throw new UsageError(`--size ${size} exceeds the log's ${log.merkle.size()} entries`);
         if (seq < 1 || seq > size) throw new UsageError(`seq ${seq} is not in a tree of ${size} entries`);
         const proof = log.merkle.inclusionProof(seq - 1, size);
         io.out(
@@ -119,8 +119,8 @@ export async function auditProofsCommand(sub: string, args: readonly string[], f
       }
     }
     case 'consistency': {
-      const oldSize = positive(args[0], 'audit consistency OLD');
-      const newSize = positive(args[1], 'audit consistency NEW');
+      const oldSize = nonNegative(args[0], 'audit consistency OLD');
+      const newSize = nonNegative(args[1], 'audit consistency NEW');
       if (oldSize > newSize) throw new UsageError(`OLD (${oldSize}) must not exceed NEW (${newSize})`);
       const opened = openForReading(path, io);
       if (typeof opened === 'number') return opened;

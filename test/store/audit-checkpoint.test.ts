@@ -181,6 +181,8 @@ describe('audit verify --checkpoint', () => {
   it('a missing checkpoint file or a malformed key is bad input (exit 2)', async () => {
     expect((await verify(BASE, at('nope.note'))).code).toBe(2);
     expect((await verify(BASE, at('cp.note'), 'not+a+key')).code).toBe(2);
+    expect((await cli('audit', 'prove', '5', '--size', '999999', '--db', BASE)).stderr).toContain('exceeds the log');
+    expect((await cli('audit', 'consistency', '10', '5', '--db', BASE)).code).toBe(2);
   });
 });
 
