@@ -58,6 +58,8 @@ export interface WhatifSummary {
   approvalsPerWeek: { base: number; next: number; extra: number };
   /** Rows whose action or plan differ, in request order. */
   moved: WhatifRow[];
+  /** Per service with any change: how many moved, the extra human approvals, failures caught and let through; most moved first. */
+  byService: Array<{ serviceId: string; moved: number; extraApprovals: number; caught: number; letThrough: number }>;
 }
 
 const WEEK_MS = 7 * 24 * 3_600_000;
@@ -100,6 +102,17 @@ export function summariseWhatif(rows: readonly WhatifRow[]): WhatifSummary {
     if (r.base.action !== r.next.action || r.base.plan !== r.next.plan) moved.push(r);
   }
   if (rows.length === 0) firstMs = lastMs = 0;
+  const services = new Map<string, WhatifSummary['byService'][number]>();
+  const caughtSet = new Set(caught);
+  const letSet = new Set(letThrough);
+  for (const r of moved) {
+    const s = services.get(r.serviceId) ?? { serviceId: r.serviceId, moved: 0, extraApprovals: 0, caught: 0, letThrough: 0 };
+    s.moved += 1;
+    s.extraApprovals += (r.next.action === 'await_approval' ? 1 : 0) - (r.base.action === 'await_approval' ? 1 : 0);
+    if (caughtSet.has(r.id)) s.caught += 1;
+    if (letSet.has(r.id)) s.letThrough += 1;
+    services.set(r.serviceId, s);
+  }
   // At least a day, so that a burst of requests does not read as thousands per week.
   const weeks = Math.max(lastMs - firstMs, DAY_MS) / WEEK_MS;
   const perWeek = (n: number): number => n / weeks;
@@ -116,6 +129,7 @@ export function summariseWhatif(rows: readonly WhatifRow[]): WhatifSummary {
     failures: { recorded, caught, letThrough },
     approvalsPerWeek: { base: perWeek(counts.base.await_approval), next: perWeek(counts.next.await_approval), extra: perWeek(counts.next.await_approval - counts.base.await_approval) },
     moved,
+    byService: [...services.values()].sort((a, b) => b.moved - a.moved || a.serviceId.localeCompare(b.serviceId)),
   };
 }
 

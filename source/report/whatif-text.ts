@@ -57,6 +57,11 @@ export function whatifMarkdown(r: WhatifReport): string {
     '',
     `Human approvals per week: ${s.approvalsPerWeek.base.toFixed(1)} → ${s.approvalsPerWeek.next.toFixed(1)} (${signed(s.approvalsPerWeek.extra, 1)} per week).`,
   );
+  if (s.byService.length > 0) {
+    lines.push('', '| service | decided differently | extra human approvals | failures caught | let through |', '|---|---:|---:|---:|---:|');
+    for (const v of s.byService.slice(0, 10)) lines.push(`| ${cell(v.serviceId, 40)} | ${v.moved} | ${signed(v.extraApprovals)} | ${v.caught} | ${v.letThrough} |`);
+    if (s.byService.length > 10) lines.push('', `… and ${s.byService.length - 10} more services (--json lists them all).`);
+  }
   if (s.moved.length > 0) {
     lines.push('', `| deployment | service | level | baseline | new | recorded outcome | why (new) |`, '|---|---|---|---|---|---|---|');
     for (const m of s.moved.slice(0, LISTED)) {

@@ -122,6 +122,7 @@ describe('whatif arithmetic', () => {
       row('d', 'await_approval', 'await_approval', 'failed', 14),
     ]);
     expect(s.failures).toEqual({ recorded: 3, caught: ['a'], letThrough: ['b'] });
+    expect(s.byService).toEqual([{ serviceId: 's', moved: 3, extraApprovals: 0, caught: 1, letThrough: 1 }]);
     expect(s.weeks).toBe(2);
     expect(s.approvalsPerWeek).toEqual({ base: 1, next: 1, extra: 0 });
     expect(s.transitions.map((t) => `${t.from}>${t.to}:${t.count}/${t.failures}`)).toEqual(['proceed>await_approval:1/1', 'proceed>blocked:1/0', 'await_approval>proceed:1/1']);
