@@ -200,6 +200,9 @@ export function App(props: AppProps) {
     );
   }
 
+  const live = model.liveness?.();
+  const within = model.engine.answerWithinMs === undefined ? '' : ` within ${Math.round(model.engine.answerWithinMs / 1000)} s`;
+  const warning = live && live.state !== 'alive' ? `the engine is ${live.state === 'stale' ? 'not answering' : 'gone'}: a decision not taken${within} is withdrawn, never applied later` : undefined;
   const selected: DeploymentView | undefined = ui.selectedId === undefined ? undefined : model.engine.get(ui.selectedId);
   const kc = keyContext(ui, context);
   const source = model.source;
@@ -216,7 +219,7 @@ export function App(props: AppProps) {
       operator={props.operator}
       now={model.now}
       meters={m}
-      liveness={model.liveness?.()}
+      liveness={live}
       pending={model.pending}
       auditHead={model.audit.at(-1)}
       progress={progress}
@@ -236,8 +239,8 @@ export function App(props: AppProps) {
   if (FULL_BODY.has(d.kind)) {
     main =
       d.kind === 'help' ? <Help context={kc} theme={theme} width={Math.min(size.columns, 110)} height={body} offset={d.offset} />
-      : d.kind === 'confirmApprove' && target ? <ConfirmApprove d={target} onYes={d.choice !== 'cancel'} theme={theme} width={size.columns} height={body} operator={props.operator} now={model.now} />
-      : d.kind === 'confirmAbort' && target ? <ConfirmAbort d={target} onYes={d.choice !== 'cancel'} theme={theme} width={size.columns} height={body} operator={props.operator} />
+      : d.kind === 'confirmApprove' && target ? <ConfirmApprove d={target} onYes={d.choice !== 'cancel'} theme={theme} width={size.columns} height={body} operator={props.operator} now={model.now} warning={warning} />
+      : d.kind === 'confirmAbort' && target ? <ConfirmAbort d={target} onYes={d.choice !== 'cancel'} theme={theme} width={size.columns} height={body} operator={props.operator} warning={warning} />
       : null;
   } else {
     const line = d.kind === 'filter' || d.kind === 'command' || d.kind === 'rejectReason' ? <LineDialog dialog={d} theme={theme} width={Math.min(size.columns, 100)} target={target} /> : null;

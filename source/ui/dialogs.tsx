@@ -71,25 +71,36 @@ const identity = (d: DeploymentView, theme: Theme): ReactNode => (
   </Text>
 );
 
+/** Attached to an engine that is not answering: said before the decision is sent, not after. */
+function EngineWarning(props: { warning: string | undefined; theme: Theme }) {
+  if (!props.warning) return null;
+  return (
+    <Text wrap="truncate" {...attrs(props.theme, { color: 'red', bold: true })}>
+      {glyph(props.theme, 'warn')} {props.warning}
+    </Text>
+  );
+}
+
 const keysLine = (theme: Theme, operator: string): string =>
   `${glyph(theme, 'left')}/${glyph(theme, 'right')} or Tab choose ${glyph(theme, 'dot')} Enter confirms ${glyph(theme, 'dot')} Esc cancels ${glyph(theme, 'dot')} as ${sanitize(operator, 30)}`;
 
-export function ConfirmApprove(props: { d: DeploymentView; onYes: boolean; theme: Theme; width: number; height: number; operator: string; now: number }) {
+export function ConfirmApprove(props: { d: DeploymentView; onYes: boolean; theme: Theme; width: number; height: number; operator: string; now: number; warning?: string | undefined }) {
   const { d, theme } = props;
-  const rows = props.height - 2 - 2 - 2; // border, title and identity, keys and buttons
+  const rows = props.height - 2 - 2 - 2 - (props.warning ? 1 : 0); // border, title and identity, keys and buttons
   const expires = d.approvalExpiresAtMs === undefined ? '' : ` (the gate expires in ${countdown(d.approvalExpiresAtMs - props.now)})`;
   return (
     <Frame title={`Approve ${sanitize(d.id)}?${expires}`} theme={theme} width={props.width} height={props.height}>
       {identity(d, theme)}
       {fitLines(riskLines(d, props.width - 2, theme), rows, theme)}
       <Box flexGrow={1} />
+      <EngineWarning warning={props.warning} theme={theme} />
       <Text wrap="truncate" {...attrs(theme, { dim: true })}>{keysLine(theme, props.operator)}</Text>
       <Buttons yes="Approve" onYes={props.onYes} theme={theme} />
     </Frame>
   );
 }
 
-export function ConfirmAbort(props: { d: DeploymentView; onYes: boolean; theme: Theme; width: number; height: number; operator: string }) {
+export function ConfirmAbort(props: { d: DeploymentView; onYes: boolean; theme: Theme; width: number; height: number; operator: string; warning?: string | undefined }) {
   const { d, theme } = props;
   const s = stateLabel(d.state, theme, d.outcome);
   const dot = glyph(theme, 'dot');
@@ -110,8 +121,9 @@ export function ConfirmAbort(props: { d: DeploymentView; onYes: boolean; theme: 
   return (
     <Frame title={`Abort ${sanitize(d.id)} and roll back?`} theme={theme} width={props.width} height={props.height}>
       {identity(d, theme)}
-      {fitLines(lines, props.height - 6, theme)}
+      {fitLines(lines, props.height - 6 - (props.warning ? 1 : 0), theme)}
       <Box flexGrow={1} />
+      <EngineWarning warning={props.warning} theme={theme} />
       <Text wrap="truncate" {...attrs(theme, { dim: true })}>{keysLine(theme, props.operator)}</Text>
       <Buttons yes="Abort" onYes={props.onYes} theme={theme} />
     </Frame>

@@ -45,6 +45,25 @@ describe('engine liveness', () => {
     await settle();
     expect(lastFrame()).toContain('engine GONE ⚠');
   });
+
+  it('an approval asked while the engine is not answering says, before it is sent, that it will be withdrawn if not taken', async () => {
+    const s = consoleSession(dir, 'liveness-warning.db');
+    sessions.push(s);
+    stepUntil(s, (ds) => ds.some((d) => d.state === 'awaiting_approval'));
+    const gated = s.engine.deployments.find((d) => d.state === 'awaiting_approval')!;
+    s.model.liveness = () => ({ state: 'stale', ageMs: 30_000 });
+    const { stdin, lastFrame } = renderConsole(s, { size: { columns: 120, rows: 40 } });
+    await settle();
+    await press(stdin, 'g');
+    while (!(lastFrame() ?? '').includes(`› ${gated.id}`)) await press(stdin, 'j');
+    await press(stdin, 'a');
+    expect(lastFrame()).toContain(`Approve ${gated.id}?`);
+    expect(lastFrame()).toContain('⚠ the engine is not answering: a decision not taken is withdrawn, never applied later');
+    s.model.liveness = () => ({ state: 'alive', ageMs: 100 });
+    s.model.changed();
+    await settle();
+    expect(lastFrame()).not.toContain('the engine is not answering');
+  });
 });
 
 describe('a decision sent while no engine answers', () => {
