@@ -202,7 +202,9 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions = {})
       throw new HttpError(401, words, c.reason === 'malformed' || c.reason === 'unknown' ? 'wrong' : c.reason);
     }
     if (!can(c.token.role, permission)) throw new HttpError(403, `role ${c.token.role} may not ${permission} (token "${c.token.name}")`, 'role');
-    return timedBody(payload, o.requestTimeoutMs);
+    // Only a request that has a body gets a body deadline (a GET's empty stream is never read to its end).
+    const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
+    return hasBody ? timedBody(payload, o.requestTimeoutMs) : payload;
   });
 
   app.addHook('onResponse', async (request, reply) => {

@@ -4,7 +4,8 @@
 // then live entries, all synchronously, so nothing is lost between the two and nothing comes twice.
 import type { AuditEntry, AuditLog } from '../store/audit-log.js';
 
-export type EntryListener = (entry: AuditEntry) => void;
+/** Returns false when it wants no more (a stream that closed): a replay then stops reading. */
+export type EntryListener = (entry: AuditEntry) => void | false;
 
 export class EventHub {
   private readonly listeners = new Set<EntryListener>();
@@ -50,16 +51,18 @@ export class EventHub {
     this.flush();
     const head = this.head;
     const wanted = (e: AuditEntry): boolean => deployment === undefined || e.deploymentId === deployment;
+    let open = true;
     if (deployment !== undefined) {
-      for (const e of this.audit.forDeployment(deployment)) if (e.seq > after && e.seq <= head) listener(e);
+      for (const e of this.audit.forDeployment(deployment)) if (open && e.seq > after && e.seq <= head) open = listener(e) !== false;
     } else {
-      for (let from = after; from < head; ) {
+      for (let from = after; open && from < head; ) {
         const page = this.audit.since(from, 1_000);
         if (page.length === 0) break;
-        for (const e of page) if (e.seq <= head) listener(e);
+        for (const e of page) if (open && e.seq <= head) open = listener(e) !== false;
         from = page[page.length - 1]?.seq ?? head;
       }
     }
+    if (!open) return () => undefined;
     const live: EntryListener = (e) => {
       if (wanted(e)) listener(e);
     };

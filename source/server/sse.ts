@@ -52,15 +52,18 @@ export function streamEvents(ctx: ApiContext, request: FastifyRequest, reply: Fa
     corked = false;
     res.uncork();
   };
-  const send = (e: AuditEntry): void => {
-    if (closed) return;
+  const send = (e: AuditEntry): void | false => {
+    if (closed) return false;
     if (!corked) {
       corked = true;
       res.cork();
       process.nextTick(uncork);
     }
     res.write(frameOf(e));
-    if (res.writableLength > MAX_BUFFERED) close();
+    if (res.writableLength > MAX_BUFFERED) {
+      close();
+      return false;
+    }
   };
   ctx.streams.add(close);
   const unsubscribe = ctx.hub.subscribe(after, send, query.deployment);
