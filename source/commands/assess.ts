@@ -13,6 +13,8 @@ import { assessmentText } from '../report/assessment-text.js';
 import { colourWanted, makePaint } from '../report/paint.js';
 import type { CommandIo } from './io.js';
 import { UsageError } from './io.js';
+import { assessWithModel } from '../advisor/assess-with-model.js';
+import { AdvisorAnswers } from '../store/advisor-answers.js';
 
 export interface AssessOptions {
   catalog?: string;
@@ -25,7 +27,7 @@ export interface AssessOptions {
   ascii: boolean;
 }
 
-export function assessCommand(opts: AssessOptions, io: CommandIo): number {
+export async function assessCommand(opts: AssessOptions, io: CommandIo): Promise<number> {
   if (!opts.catalog && !opts.db) throw new UsageError('assess needs --catalog FILE (or --db FILE with a stored catalog)');
   if (!opts.request) throw new UsageError('assess needs --request FILE (or - for stdin)');
   const config = loadConfig(opts.config);
@@ -38,7 +40,10 @@ export function assessCommand(opts: AssessOptions, io: CommandIo): number {
       throw new InputError([{ file: opts.request === '-' ? '(stdin)' : opts.request, field: 'serviceId', message: `unknown service "${request.serviceId}": not in the catalog` }]);
     }
     const history = store?.history ?? (opts.history ? memoryHistory(opts.history, catalog, io) : EMPTY_HISTORY);
-    const assessment = new Assessor(catalog, config, history, featureEmbedder).assess(request);
+    const assessor = new Assessor(catalog, config, history, featureEmbedder);
+    // With a model configured (advisor: kind openai) it is asked, as the live engine would; answers are cached in the database when there is one.
+    const assessment =
+      config.advisor.kind === 'openai' ? await assessWithModel(assessor, request, config.advisor, opts.config ?? '', store ? new AdvisorAnswers(store.db) : undefined) : assessor.assess(request);
     print(assessment, opts, io);
     return 0;
   } finally {
