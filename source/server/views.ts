@@ -24,6 +24,8 @@ export function deploymentSummary(d: DeploymentView): Record<string, unknown> {
     requestedAt: d.request.requestedAt,
     updatedAt: iso(d.updatedAtMs),
     finishedAt: iso(d.finishedAtMs),
+    /** What an operator may do now and why the rest is refused, from the machine (the role still decides who). */
+    actions: d.actions,
   };
 }
 

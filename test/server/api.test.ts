@@ -11,6 +11,8 @@ describe('deployments over HTTP', () => {
     const r = await s.call('POST', '/v1/deployments', t.requester.valid, submission('a1', 'crit-svc'));
     expect(r.status).toBe(201);
     expect(r.json).toMatchObject({ id: 'a1', requestedBy: 'requester', state: 'awaiting_approval', request: { requestedBy: 'requester' } });
+    // What may be done now, and why not the rest, from the machine.
+    expect(r.json.actions).toMatchObject({ approve: { allowed: true }, reject: { allowed: true }, pause: { allowed: false, why: expect.any(String) } });
     expect(s.engine.audit.forDeployment('a1').find((e) => e.event === 'received')?.payload.requestedBy).toBe('requester');
     const again = await s.call('POST', '/v1/deployments', t.requester.valid, submission('a1', 'crit-svc'));
     expect(again).toMatchObject({ status: 409, json: { error: 'refused', message: 'deployment "a1" already exists' } });
