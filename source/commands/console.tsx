@@ -194,7 +194,16 @@ export async function consoleCommand(file: string | undefined, flags: ConsoleFla
         <App model={session.model} operator={operator} readonly={flags.readonly} theme={theme} autonomy={session.autonomy} slo={session.slo} autoplay bell={flags.bell ?? true} />,
         { exitOnCtrlC: true, stdout },
       );
-      await instance.waitUntilExit();
+      // Closed from outside (the terminal window, kill): unmount as q would, so the shell comes back clean.
+      const stop = (): void => instance.unmount();
+      process.once('SIGTERM', stop);
+      process.once('SIGHUP', stop);
+      try {
+        await instance.waitUntilExit();
+      } finally {
+        process.off('SIGTERM', stop);
+        process.off('SIGHUP', stop);
+      }
     } finally {
       process.off('exit', leave);
       leave();
