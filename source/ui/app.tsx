@@ -97,6 +97,7 @@ export function App(props: AppProps) {
   // What keys see: the rows as last drawn, the engine as it is now.
   const contextRef = useRef<UiContext | undefined>(undefined);
   const timeline = ui.detail && ui.selectedId !== undefined ? model.engine.audit.forDeployment(ui.selectedId) : [];
+  const selectedView = ui.selectedId === undefined ? undefined : model.engine.get(ui.selectedId);
   const context: UiContext = {
     rows,
     get: (id) => model.engine.get(id),
@@ -107,6 +108,7 @@ export function App(props: AppProps) {
     panes,
     auditIds: ui.detail ? [] : model.audit.map((e) => e.deploymentId),
     timelineCount: timeline.length,
+    similarIds: selectedView?.assessment.evidence.map((e) => e.deploymentId) ?? [],
   };
   contextRef.current = context;
 

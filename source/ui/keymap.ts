@@ -38,7 +38,7 @@ const step = (ui: UiState, ...effects: Effect[]): Step => ({ ui, effects });
 const say = (c: KeyContext, text: string, error = false): Step => step({ ...c.ui, message: { text, error } });
 const text = (d: DeploymentView): string => stateLabel(d.state, { color: false, ascii: true }, d.outcome).text;
 const inCanary = (d: DeploymentView | undefined): boolean => d?.state === 'canary' || d?.state === 'paused';
-const scrolling = (c: KeyContext): 'audit' | 'timeline' | undefined => (c.ui.pane === 'audit' || c.ui.pane === 'timeline' ? c.ui.pane : undefined);
+const scrolling = (c: KeyContext): 'audit' | 'timeline' | 'similar' | undefined => (c.ui.pane === 'audit' || c.ui.pane === 'timeline' || c.ui.pane === 'similar' ? c.ui.pane : undefined);
 
 /** Why nothing can be decided about the selection, if so. */
 function noTarget(c: KeyContext): string | undefined {
@@ -61,14 +61,15 @@ const notCanary = (c: KeyContext): string | undefined => {
 function move(c: KeyContext, to: number | 'top' | 'bottom'): Step {
   const pane = scrolling(c);
   if (pane) {
-    const max = Math.max(0, (pane === 'audit' ? c.auditIds.length : (c.timelineCount ?? 0)) - 1);
-    const delta = to === 'top' ? max : to === 'bottom' ? -max : -to; // offsets count back from the newest line
+    const max = Math.max(0, (pane === 'audit' ? c.auditIds.length : pane === 'similar' ? (c.similarIds?.length ?? 0) : (c.timelineCount ?? 0)) - 1);
+    // Audit and timeline offsets count back from the newest line; the similar list counts from the top.
+    const delta = pane === 'similar' ? (to === 'top' ? -max : to === 'bottom' ? max : to) : to === 'top' ? max : to === 'bottom' ? -max : -to;
     return step({ ...c.ui, scroll: { ...c.ui.scroll, [pane]: Math.min(max, Math.max(0, c.ui.scroll[pane] + delta)) } });
   }
   if (c.rows.length === 0) return step(c.ui);
   const i = c.rows.findIndex((d) => d.id === c.ui.selectedId);
   const next = to === 'top' ? 0 : to === 'bottom' ? c.rows.length - 1 : i < 0 ? 0 : Math.min(c.rows.length - 1, Math.max(0, i + to));
-  return step({ ...c.ui, selectedId: c.rows[next]?.id, message: undefined, scroll: { ...c.ui.scroll, timeline: 0 } });
+  return step({ ...c.ui, selectedId: c.rows[next]?.id, message: undefined, scroll: { ...c.ui.scroll, timeline: 0, similar: 0 } });
 }
 
 function cyclePane(c: KeyContext, by: number): Step {
@@ -79,7 +80,7 @@ function cyclePane(c: KeyContext, by: number): Step {
 }
 
 export const BINDINGS: readonly Binding[] = [
-  { id: 'down', keys: 'j ↓', description: 'next deployment (scrolls the audit or timeline when focused)', match: (k) => isChar(k, 'j') || k.name === 'down', run: (c) => move(c, 1) },
+  { id: 'down', keys: 'j ↓', description: 'next deployment (scrolls the audit, timeline or similar pane when focused)', match: (k) => isChar(k, 'j') || k.name === 'down', run: (c) => move(c, 1) },
   { id: 'up', keys: 'k ↑', description: 'previous deployment (or scroll)', match: (k) => isChar(k, 'k') || k.name === 'up', hint: () => 'j/k move', run: (c) => move(c, -1) },
   { id: 'pageDown', keys: 'PgDn', description: 'ten rows down (or scroll ten lines)', match: (k) => k.name === 'pagedown', run: (c) => move(c, 10) },
   { id: 'pageUp', keys: 'PgUp', description: 'ten rows up (or scroll ten lines)', match: (k) => k.name === 'pageup', run: (c) => move(c, -10) },
@@ -88,14 +89,21 @@ export const BINDINGS: readonly Binding[] = [
   {
     id: 'detail',
     keys: 'Enter',
-    description: "open the selected deployment; on an audit line, that line's deployment",
+    description: "open the selected deployment; on an audit or similar line, that line's deployment",
     match: (k) => k.name === 'return',
-    disabled: (c) => (c.ui.pane === 'audit' ? (c.auditIds.at(-1 - c.ui.scroll.audit) ? undefined : 'this audit line belongs to no deployment') : c.selected ? undefined : 'nothing selected'),
+    disabled: (c) => {
+      if (c.ui.pane === 'audit') return c.auditIds.at(-1 - c.ui.scroll.audit) ? undefined : 'this audit line belongs to no deployment';
+      if (c.ui.pane === 'similar') {
+        const id = c.similarIds?.[c.ui.scroll.similar];
+        return id === undefined ? 'no similar deployment here' : c.get(id) ? undefined : `${id} is in the history only: it finished before this database began`;
+      }
+      return c.selected ? undefined : 'nothing selected';
+    },
     hint: (c) => (c.selected && !c.ui.detail ? 'Enter detail' : undefined),
     run: (c) => {
-      if (c.ui.pane === 'audit') {
-        const id = c.auditIds.at(-1 - c.ui.scroll.audit) ?? undefined;
-        return step({ ...c.ui, selectedId: id, detail: true, pane: 'risk', scroll: { ...c.ui.scroll, timeline: 0 } });
+      if (c.ui.pane === 'audit' || c.ui.pane === 'similar') {
+        const id = (c.ui.pane === 'audit' ? c.auditIds.at(-1 - c.ui.scroll.audit) : c.similarIds?.[c.ui.scroll.similar]) ?? undefined;
+        return step({ ...c.ui, selectedId: id, detail: true, pane: 'risk', scroll: { ...c.ui.scroll, timeline: 0, similar: 0 } });
       }
       return step({ ...c.ui, detail: true, pane: c.ui.pane === 'deployments' ? 'risk' : c.ui.pane });
     },

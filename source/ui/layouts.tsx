@@ -53,7 +53,7 @@ export function Body(p: LayoutProps): ReactNode {
   const body = p.body - p.dialogRows;
   const focus = (pane: Pane): boolean => ui.pane === pane;
   const canary = (height: number, width: number) => <CanaryPane deployment={selected} height={height} width={width} focused={focus('canary')} theme={theme} slo={p.slo} now={p.now} />;
-  const similar = (height: number, width: number) => <SimilarPane deployment={selected} height={height} width={width} focused={focus('similar')} theme={theme} />;
+  const similar = (height: number, width: number) => <SimilarPane deployment={selected} height={height} width={width} focused={focus('similar')} theme={theme} offset={ui.scroll.similar} />;
   const timeline = (height: number, width: number) => (
     <AuditPane entries={p.timeline} height={height} width={width} focused={focus('timeline')} theme={theme} offset={ui.scroll.timeline} title={`Timeline of ${selected?.id ?? ''} (audit entries and stage verdicts)`} showDeployment={false} />
   );

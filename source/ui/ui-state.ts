@@ -35,8 +35,8 @@ export interface UiState {
   pane: Pane;
   detail: boolean;
   dialog: Dialog;
-  /** Scroll offsets (lines from the newest) of the scrollable panes. */
-  scroll: { audit: number; timeline: number };
+  /** Scroll offsets: audit and timeline count back from the newest line, similar from the top. */
+  scroll: { audit: number; timeline: number; similar: number };
   message: { text: string; error: boolean } | undefined;
 }
 
@@ -47,7 +47,7 @@ export const INITIAL_UI: UiState = {
   pane: 'deployments',
   detail: false,
   dialog: { kind: 'none' },
-  scroll: { audit: 0, timeline: 0 },
+  scroll: { audit: 0, timeline: 0, similar: 0 },
   message: undefined,
 };
 
@@ -79,4 +79,6 @@ export interface UiContext {
   auditIds: readonly (string | null)[];
   /** Lines in the detail view's timeline (how far it scrolls). */
   timelineCount?: number;
+  /** Ids of the selected deployment's similar past deployments, most similar first. */
+  similarIds?: readonly string[];
 }

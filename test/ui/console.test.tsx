@@ -308,6 +308,15 @@ describe('focus and bell', () => {
     await press(wide.stdin, KEYS.enter);
     expect(wide.lastFrame()).toContain(`Risk · ${target.deploymentId}`);
     expect(wide.lastFrame()).toContain(`Timeline of ${target.deploymentId}`);
+    // The similar pane: j moves its cursor, Enter opens that past deployment.
+    await press(wide.stdin, KEYS.escape, 'g');
+    const d = s.engine.get(/› (dep-\d+)/.exec(wide.lastFrame() ?? '')![1]!)!;
+    const second = d.assessment.evidence[1]!.deploymentId;
+    while (focusedTitle() !== 'Similar') await press(wide.stdin, KEYS.tab);
+    await press(wide.stdin, 'j');
+    expect(wide.lastFrame()).toMatch(new RegExp(`› [0-9.]+ ${second}`));
+    await press(wide.stdin, KEYS.enter);
+    expect(wide.lastFrame()).toContain(`Risk · ${second}`);
     wide.unmount();
     const narrow = renderConsole(s, { size: { columns: 80, rows: 24 } });
     await settle();

@@ -53,7 +53,16 @@ export function fitLines(given: readonly ReactNode[] | LazyLines, rows: number, 
       {glyph(theme, 'ellipsis')} {n} more {what} {where} (enlarge the terminal{opts.fromEnd ? ', or scroll with j/k' : ''})
     </Text>
   );
-  if (!opts.fromEnd) return [...range(0, rows - 1), note(total - rows + 1, 'cut below')];
+  if (!opts.fromEnd) {
+    // From the top, `offset` lines down: the line at the offset stays in view, with notes for what is cut.
+    const first = Math.min(Math.max(0, opts.offset ?? 0), total - 1);
+    const above = first > 0 ? 1 : 0;
+    const start = Math.max(0, first - above);
+    const room = rows - above;
+    const below = total - start - above > room ? 1 : 0;
+    const end = Math.min(total, start + above + room - below);
+    return [...(above ? [note(start + above, 'above')] : []), ...range(start + above, end), ...(below ? [note(total - end, 'cut below')] : [])];
+  }
   // Scrolled: `offset` lines back from the newest; a note for what lies above and below the window.
   // The line under the cursor (`offset` back from the newest) is the last one shown above the "below" note.
   const offset = Math.min(Math.max(0, opts.offset ?? 0), total - 1);
