@@ -30,7 +30,6 @@ export const GENESIS: Buffer = Buffer.alloc(32);
 /** SHA-256 of one contiguous buffer; crypto.hash (Node ≥ 20.12) avoids a Hash object per entry. */
 const sha256Of: (data: Buffer) => Buffer =
   typeof crypto.hash === 'function' ? (data) => crypto.hash('sha256', data, 'buffer') : (data) => crypto.createHash('sha256').update(data).digest();
-const sha256 = (prev: Buffer, bytes: Buffer): Buffer => sha256Of(Buffer.concat([prev, bytes]));
 
 /** Rows per multi-row INSERT: one statement call per 64 entries instead of one each pays for the Merkle tree. */
 const INSERT_GROUP = 64;
@@ -69,15 +68,22 @@ export class AuditLog {
       const params: Array<number | string | null | Buffer> = [];
       for (const input of inputs) {
         seq += 1;
-        const entry = { seq, ts: input.ts, actor: input.actor, event: input.event, deploymentId: input.deploymentId, payload: input.payload };
-        const bytes = Buffer.from(canonicalEntry(entry), 'utf8');
-        const hash = sha256(prev, bytes);
+        // The entry returned is the one serialised (its hash filled in after): one object per entry, not two.
+        const entry: AuditEntry = { seq, ts: input.ts, actor: input.actor, event: input.event, deploymentId: input.deploymentId, payload: input.payload, hash: '' };
+        // prev ‖ bytes written once into one buffer: hashed in place, the bytes are a view of it (no copies).
+        const text = canonicalEntry(entry);
+        const chained = Buffer.allocUnsafe(prev.length + Buffer.byteLength(text, 'utf8'));
+        prev.copy(chained, 0);
+        chained.write(text, prev.length, 'utf8');
+        const bytes = chained.subarray(prev.length);
+        const hash = sha256Of(chained);
         params.push(seq, input.deploymentId, bytes, prev, hash);
         if (params.length === INSERT_GROUP * 5) {
           this.insertGroup.run(params);
           params.length = 0;
         }
-        out.push({ ...entry, hash: hash.toString('hex') });
+        entry.hash = hash.toString('hex');
+        out.push(entry);
         written.push(bytes);
         prev = hash;
       }
