@@ -3,13 +3,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DeploymentView } from '../../source/engine/deployment-view.js';
 import { CanaryPane } from '../../source/ui/panes/canary-pane.js';
 import { DeploymentsPane } from '../../source/ui/panes/deployments-pane.js';
+import { RiskPane } from '../../source/ui/panes/risk-pane.js';
 import { cleanupSized, renderSized, settle } from '../helpers/console-harness.js';
 
 afterEach(() => cleanupSized());
 
 const failedRollback = {
   id: 'dep-9',
-  request: { id: 'dep-9', serviceId: 'payments', version: '2.0.0', requestedBy: 'ci', requestedAt: '2026-01-01T00:00:00Z', change: {} },
+  request: { id: 'dep-9', serviceId: 'payments', version: '2.0.0', requestedBy: 'ci', requestedAt: '2026-01-01T00:00:00Z', change: { linesChanged: 10, filesChanged: 1, dbMigration: false, configChange: false, hotfix: false, summary: 'fix' } },
   tier: 'critical',
   assessment: { level: 'HIGH', score: 0.6, decision: { action: 'await_approval' } },
   state: 'rollback_failed',
@@ -42,5 +43,40 @@ describe('a failed rollback', () => {
     expect(frame).toContain('ROLLBACK FAILED by the system at 25% traffic (stage 3/4)');
     expect(frame).toContain('needs a human: restore the previous version, then genops-tui resolve dep-9 --reason "what was done"');
     expect(frame).toContain('error_rate 2.3% > 1.0% at 25%');
+  });
+});
+
+describe('wording', () => {
+  it('"1 sample", the bake left, and the advisor\'s recommendation said once (no "hold: hold:")', async () => {
+    const theme = { color: false, ascii: false };
+    const running = {
+      ...failedRollback,
+      state: 'canary',
+      stage: 1,
+      samples: [{ at: 0, errorRate: 0.001, p99Ms: 120 }],
+      stages: [],
+      reason: '',
+      bakeUntilMs: 60_000 + 95_000,
+      assessment: {
+        level: 'MEDIUM', score: 0.4, confidence: 0.5, similarFailureRate: 0, evidence: [], policies: [], factors: [],
+        decision: { action: 'await_approval', plan: 'default', reasons: ['MEDIUM risk with confidence 0.50 < 0.60'] },
+        advisor: { recommendation: 'hold', confidence: 0.5, rationale: 'hold: the last similar change failed', by: 'builtin' },
+      },
+    } as unknown as DeploymentView;
+    const size = { columns: 120, rows: 30 };
+    const { lastFrame } = renderSized(
+      <>
+        <CanaryPane deployment={running} height={10} width={120} focused={false} theme={theme} slo={{ errorRate: 0.01, p99Ms: 500 }} now={60_000} />
+        <RiskPane deployment={running} height={14} width={120} focused={false} theme={theme} />
+      </>,
+      size,
+    );
+    await settle();
+    const frame = lastFrame() ?? '';
+    expect(frame).toContain('1 sample this stage');
+    expect(frame).toContain('bake 1m35s left at 5%');
+    expect(frame).toContain('stage 2/4');
+    expect(frame).toContain('advisor hold (0.50): the last similar change failed');
+    expect(frame).not.toContain('hold: hold');
   });
 });
