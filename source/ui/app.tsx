@@ -2,10 +2,10 @@
 // replay control, clipboard, bell) carried out here and nowhere else.
 import { Box, Text, useApp, useStdin, useStdout } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { ActionRefused } from '../engine/engine.js';
 import { sanitize } from '../domain/sanitize.js';
 import type { DeploymentView } from '../engine/deployment-view.js';
-import type { ConsoleModel, PendingDecision } from './console-model.js';
+import type { ConsoleModel } from './console-model.js';
+import { sendDecision } from './send-decision.js';
 import { hints } from './keymap.js';
 import { visibleDeployments } from './deployment-list.js';
 import { DECIDING, INITIAL_UI } from './ui-state.js';
@@ -39,8 +39,6 @@ export interface AppProps {
   /** Where `y` puts the id; by default the terminal's clipboard through OSC 52. */
   clipboard?: (text: string) => void;
 }
-
-const APPLIED_WORD: Record<string, string> = { approve: 'approved', reject: 'rejected', pause: 'paused', resume: 'resumed', promote: 'promoted', abort: 'aborted' };
 
 export function App(props: AppProps) {
   const { model, theme } = props;
@@ -125,53 +123,10 @@ export function App(props: AppProps) {
     lastNeedsHuman.current = m.needsHuman;
   }, [m.needsHuman, props.bell, stdout]);
 
-  const decide = (e: Extract<Effect, { kind: 'decide' }>): void => {
-    const d = model.engine.get(e.id);
-    const what = `${e.id}${d ? ` (${d.request.serviceId} ${d.request.version})` : ''}`;
-    const done = `${APPLIED_WORD[e.action] ?? e.action} ${what} as ${props.operator}`;
-    const engine = model.engine;
-    try {
-      const answer =
-        e.action === 'approve' ? engine.approve(e.id, props.operator)
-        : e.action === 'reject' ? engine.reject(e.id, props.operator, e.reason ?? '')
-        : e.action === 'pause' ? engine.pause(e.id, props.operator)
-        : e.action === 'resume' ? engine.resume(e.id, props.operator)
-        : e.action === 'promote' ? engine.promote(e.id, props.operator)
-        : engine.abort(e.id, props.operator, e.reason ?? 'aborted from the console');
-      if (!(answer instanceof Promise)) return say(done);
-      // Through another engine's queue: pending until it answers, and said when it does, however late.
-      const pending: PendingDecision = { id: e.id, action: e.action, by: props.operator, sentAt: Date.now(), deadline: engine.answerWithinMs === undefined ? undefined : Date.now() + engine.answerWithinMs, queued: false };
-      model.pending.push(pending);
-      say(`sent ${e.action} of ${what} to the engine; waiting for its answer`);
-      const settle = (): void => {
-        const i = model.pending.indexOf(pending);
-        if (i >= 0) model.pending.splice(i, 1);
-      };
-      answer.then(
-        () => {
-          settle();
-          say(done);
-        },
-        (error: unknown) => {
-          const text = error instanceof Error ? error.message : String(error);
-          if (/not answered/.test(text) && model.pending.includes(pending)) {
-            pending.queued = true;
-            return say(`${text}; this console will say when the engine applies or refuses it`, true);
-          }
-          settle();
-          say(error instanceof ActionRefused ? text : `error: ${text}`, true);
-        },
-      );
-    } catch (error) {
-      if (error instanceof ActionRefused) say(error.message, true);
-      else throw error;
-    }
-  };
-
   const perform = (e: Effect): void => {
     switch (e.kind) {
       case 'decide':
-        return decide(e);
+        return sendDecision(model, props.operator, e, say);
       case 'replay':
         if (e.op === 'toggle') return model.togglePaused();
         if (e.op === 'step') return model.step();
