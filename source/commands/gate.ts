@@ -14,7 +14,7 @@ import type { AuditEntry } from '../store/audit-log.js';
 import { dbPath, openDatabase } from '../store/database.js';
 import type { Db } from '../store/database.js';
 import { Lease } from '../store/lease.js';
-import { REAL_TIME, Submissions } from '../store/submissions.js';
+import { ACCEPT_WINDOW_MS, REAL_TIME, Submissions } from '../store/submissions.js';
 import type { WaitTime } from '../store/submissions.js';
 import type { CommandIo } from './io.js';
 import { UsageError } from './io.js';
@@ -100,9 +100,16 @@ export interface Row {
 }
 
 /** How long a gate waits for an engine to take its request before it gives up (exit 3) and withdraws it. */
-export const ACCEPT_WINDOW_MS = 10_000;
+export { ACCEPT_WINDOW_MS };
 /** --no-wait: nobody waits, so the engine must take the request within this or refuse it as stale. */
 export const NO_WAIT_ACCEPT_MS = 60_000;
+/** The signals that cancel a waiting gate (it withdraws its request, exit 15). */
+export const CANCEL_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/**
+ * A waiting gate moves its request's deadline ACCEPT_WINDOW_MS ahead at least this often, also while the
+ * deployment runs: a gate killed outright (SIGKILL) stops doing so, and the engine withdraws the deployment.
+ */
+export const HEARTBEAT_MS = 2_000;
 /** How long a gate that gives up waits for the engine to confirm its withdrawal. */
 export const WITHDRAW_CONFIRM_MS = 10_000;
 
@@ -121,7 +128,7 @@ export async function gateCommand(flags: GateFlags, io: CommandIo, signals: Node
     }
     const submissions = new Submissions(db);
     const deadline = start + (flags.noWait ? NO_WAIT_ACCEPT_MS : ACCEPT_WINDOW_MS);
-    if (!submissions.submit(request, start, deadline)) throw new InputError([{ file, field: 'id', message: `request id "${request.id}" was already submitted` }]);
+    if (!submissions.submit(request, start, deadline, !flags.noWait)) throw new InputError([{ file, field: 'id', message: `request id "${request.id}" was already submitted` }]);
     const say = (text: string): void => {
       if (!flags.json) io.err(text);
     };
@@ -135,13 +142,12 @@ export async function gateCommand(flags: GateFlags, io: CommandIo, signals: Node
     const cancel = (): void => {
       cancelled = true;
     };
-    signals.on('SIGINT', cancel);
-    signals.on('SIGTERM', cancel);
+    // SIGHUP too: a dropped ssh session or a runner that loses its terminal is a cancel, not a reason to vanish.
+    for (const signal of CANCEL_SIGNALS) signals.on(signal, cancel);
     try {
       return await new GateWait(db, request, submissions, start, waitMs, () => cancelled, flags, io, say, time).run();
     } finally {
-      signals.off('SIGINT', cancel);
-      signals.off('SIGTERM', cancel);
+      for (const signal of CANCEL_SIGNALS) signals.off(signal, cancel);
     }
   } finally {
     db.close();
@@ -220,9 +226,9 @@ class GateWait {
           }
           continue;
         }
-        // Still waiting: the engine may take it for another ACCEPT_WINDOW_MS, and no longer if this gate dies.
-        this.submissions.keepAlive(id, now + ACCEPT_WINDOW_MS);
+        this.heartbeat(now);
       } else if (status?.status === 'accepted') {
+        this.heartbeat(now);
         const r = this.row.get(id) as Row | undefined;
         if (r) {
           this.follow(r);
@@ -236,6 +242,15 @@ class GateWait {
       }
       await this.time.sleep(25);
     }
+  }
+
+  private lastBeat = -Infinity;
+
+  /** Still waiting: the engine may take the request, and run it, for ACCEPT_WINDOW_MS more; no longer if this gate dies. */
+  private heartbeat(now: number): void {
+    if (now - this.lastBeat < HEARTBEAT_MS) return;
+    this.lastBeat = now;
+    this.submissions.keepAlive(this.request.id, now + ACCEPT_WINDOW_MS);
   }
 
   /** Prints the decision once and each state change. */

@@ -14,6 +14,9 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   else throw error;
 });
 
+// A gate whose terminal went away (SIGHUP) must still withdraw its request: a failed write to stderr is dropped.
+process.stderr.on('error', () => undefined);
+
 export const processIo: CommandIo = {
   out: (text) => {
     if (stdoutClosed || process.stdout.destroyed) throw new BrokenPipe();

@@ -491,7 +491,7 @@ export class Engine {
    * machine would not take it now (`snapshot.can`), when a required reason is missing, or when the requester
    * approves their own deployment; otherwise audited as the human's and sent to the machine.
    */
-  act(action: OperatorAction, id: string, by: string, reason?: string): DeploymentView {
+  act(action: OperatorAction, id: string, by: string, reason?: string, kind: ActorKind = 'human'): DeploymentView {
     const spec = OPERATOR_ACTIONS[action];
     if (spec.reasonRequired && !reason?.trim()) throw new ActionRefused(spec.reasonRequired);
     if (action === 'approve') {
@@ -506,7 +506,7 @@ export class Engine {
       if (!live) throw new ActionRefused(this.finished.has(id) ? `deployment "${id}" has finished` : `no deployment "${id}"`);
       const event = spec.event(by, reason);
       if (!live.actor.getSnapshot().can(event)) throw new ActionRefused(`deployment "${id}" is ${live.view.state}: cannot ${spec.verb}`);
-      this.record([{ ts: iso(now), actor: { kind: 'human', id: by }, event: spec.audit, deploymentId: id, payload: spec.payload(reason) }]);
+      this.record([{ ts: iso(now), actor: { kind, id: by }, event: spec.audit, deploymentId: id, payload: spec.payload(reason) }]);
       live.actor.send(event);
       return live.view;
     });

@@ -6,6 +6,7 @@ import type { Clock } from './clock.js';
 import type { Lease } from '../store/lease.js';
 import type { PendingAction, PendingSubmission, Submissions } from '../store/submissions.js';
 import { sanitize } from '../domain/sanitize.js';
+import { ACCEPT_WINDOW_MS } from '../store/submissions.js';
 import type { DatabaseFileWatch } from '../store/file-identity.js';
 import type { AdvisingQueue } from '../advisor/advising-queue.js';
 import type { CheckpointEmitter } from './checkpoint-emitter.js';
@@ -91,6 +92,7 @@ export class LiveRunner {
     }
     for (const s of submissions.pending()) this.take(s, now);
     for (const a of submissions.pendingActions()) this.apply(a, now);
+    for (const gone of submissions.abandoned(now)) this.abandon(gone.id, gone.deadline);
     engine.tick();
     this.deps.checkpoints?.poll(clock.now());
     const wake = engine.nextWake();
@@ -152,6 +154,25 @@ export class LiveRunner {
       if (!(error instanceof ActionRefused)) throw error;
       refuse(error.message, false);
     }
+  }
+
+  /**
+   * A deployment whose gate stopped keeping its deadline alive (killed, its runner lost): nobody waits for it,
+   * so it is withdrawn (a canary rolls back first) and the reason audited. If it cannot be withdrawn now
+   * (rolling back already), it ends on its own.
+   */
+  private abandon(id: string, deadline: number): void {
+    const { engine, submissions } = this.deps;
+    engine.atomically(() => {
+      submissions.unwatch(id);
+      engine.note('gate_gone', id, { reason: `its gate stopped waiting: no heartbeat since ${new Date(deadline - ACCEPT_WINDOW_MS).toISOString()}` });
+      try {
+        engine.act('withdraw', id, 'engine', undefined, 'system');
+      } catch (error) {
+        if (!(error instanceof ActionRefused)) throw error;
+      }
+    });
+    this.deps.log(`withdrew ${sanitize(id)}: its gate stopped waiting`);
   }
 
   /** Stops the loop; state is already persisted at every change, so this only lets go of the lease. */

@@ -218,4 +218,10 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (prompt_sha256, answer_sha256)
   ) STRICT;
   `,
+  // Trust floor: a gate that is waiting says so (watched), and keeps its submission's deadline moving while its
+  // deployment runs; one whose gate stopped (killed, its runner lost) is withdrawn by the engine.
+  `
+  ALTER TABLE submissions ADD COLUMN watched INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX submissions_watched ON submissions(status, deadline) WHERE watched = 1;
+  `,
 ];

@@ -23,6 +23,9 @@ export interface PendingAction {
   deadline: number | null;
 }
 
+/** A waiting gate keeps its request's deadline this far ahead (and gives up, exit 3, when no engine takes it by then). */
+export const ACCEPT_WINDOW_MS = 10_000;
+
 export type ActionAnswer = { result: 'done' } | { result: 'refused' | 'cancelled'; error: string };
 
 /** Time as a waiting client sees it: real by default; tests drive it to interleave clients and engines. */
@@ -36,12 +39,15 @@ export const REAL_TIME: WaitTime = { now: () => Date.now(), sleep: (ms) => new P
 export class Submissions {
   constructor(private readonly db: Db) {}
 
-  /** Queues a request; false when its id was already submitted. */
-  submit(request: DeploymentRequest, now: number, deadline: number | null): boolean {
+  /**
+   * Queues a request; false when its id was already submitted. `watched`: a gate waits for it and keeps the
+   * deadline moving while it runs (`keepAlive`); when the deadline passes, the engine withdraws the deployment.
+   */
+  submit(request: DeploymentRequest, now: number, deadline: number | null, watched = false): boolean {
     return (
       this.db
-        .prepare("INSERT INTO submissions (id, request, submitted_at, status, deadline) VALUES (?, ?, ?, 'pending', ?) ON CONFLICT(id) DO NOTHING")
-        .run(request.id, JSON.stringify(request), now, deadline).changes === 1
+        .prepare("INSERT INTO submissions (id, request, submitted_at, status, deadline, watched) VALUES (?, ?, ?, 'pending', ?, ?) ON CONFLICT(id) DO NOTHING")
+        .run(request.id, JSON.stringify(request), now, deadline, watched ? 1 : 0).changes === 1
     );
   }
 
@@ -67,9 +73,24 @@ export class Submissions {
     return this.db.prepare("UPDATE submissions SET status = 'withdrawn', error = ? WHERE id = ? AND status = 'pending'").run(why, id).changes === 1;
   }
 
-  /** The gate is still waiting: moves the deadline of its pending request on. */
+  /** The gate is still waiting: moves the deadline of its request on, before and after the engine took it. */
   keepAlive(id: string, deadline: number): void {
-    this.db.prepare("UPDATE submissions SET deadline = ? WHERE id = ? AND status = 'pending'").run(deadline, id);
+    this.db.prepare("UPDATE submissions SET deadline = ? WHERE id = ? AND status IN ('pending', 'accepted')").run(deadline, id);
+  }
+
+  /** Running deployments whose gate stopped keeping their deadline alive (killed, or its runner gone). */
+  abandoned(now: number): Array<{ id: string; deadline: number }> {
+    return this.db
+      .prepare(
+        `SELECT s.id, s.deadline FROM submissions s JOIN deployments d ON d.id = s.id
+         WHERE s.watched = 1 AND s.status = 'accepted' AND s.deadline < ? AND d.outcome IS NULL`,
+      )
+      .all(now) as Array<{ id: string; deadline: number }>;
+  }
+
+  /** Nobody watches it any more (the engine acted on an abandoned request, or the gate ended). */
+  unwatch(id: string): void {
+    this.db.prepare('UPDATE submissions SET watched = 0 WHERE id = ?').run(id);
   }
 
   status(id: string): { status: 'pending' | 'accepted' | 'refused' | 'withdrawn'; error: string | null } | undefined {

@@ -33,6 +33,7 @@ const cfg = config({ canary: { bakeSeconds: 0, sampleIntervalSeconds: 1, minSamp
 type Command =
   | { kind: 'gate'; migration: boolean; defective: boolean; waitS: number }
   | { kind: 'cancel'; gate: number }
+  | { kind: 'kill'; gate: number }
   | { kind: 'approve'; gate: number }
   | { kind: 'step' }
   | { kind: 'crash' }
@@ -43,6 +44,7 @@ type Command =
 const command: fc.Arbitrary<Command> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('gate' as const), migration: fc.boolean(), defective: fc.boolean(), waitS: fc.integer({ min: 2, max: 40 }) }), weight: 4 },
   { arbitrary: fc.record({ kind: fc.constant('cancel' as const), gate: fc.nat(7) }), weight: 2 },
+  fc.record({ kind: fc.constant('kill' as const), gate: fc.nat(7) }),
   { arbitrary: fc.record({ kind: fc.constant('approve' as const), gate: fc.nat(7) }), weight: 2 },
   { arbitrary: fc.constant({ kind: 'step' as const }), weight: 4 },
   fc.constant({ kind: 'crash' as const }),
@@ -55,6 +57,8 @@ interface Gate {
   id: string;
   signals: EventEmitter;
   code?: number;
+  /** SIGKILLed: it never runs again, withdraws nothing and stops its heartbeat. */
+  killed?: boolean;
   done: Promise<void>;
 }
 
@@ -66,7 +70,7 @@ async function scenario(commands: Command[]): Promise<void> {
   const clock = new VirtualClock(T0);
   const defects = new Map<string, Defect>();
   const sleepers = new Set<() => void>();
-  const time: WaitTime = { now: () => clock.now(), sleep: () => new Promise<void>((resolve) => sleepers.add(resolve)) };
+  const timeOf = (gate: { killed?: boolean }): WaitTime => ({ now: () => clock.now(), sleep: () => new Promise<void>((resolve) => (gate.killed ? undefined : sleepers.add(resolve))) });
   /** Lets every sleeping gate take one more look, and waits until each sleeps again or has exited. */
   const flush = async (): Promise<void> => {
     const waking = [...sleepers];
@@ -105,6 +109,7 @@ async function scenario(commands: Command[]): Promise<void> {
       if (c.defective) defects.set(id, { fromPercent: 5, metric: 'errorRate', value: 0.2 });
       const signals = new EventEmitter();
       const gate: Gate = { id, signals, done: Promise.resolve() };
+      const time = timeOf(gate);
       gate.done = gateCommand(
         { db: path, id, service: 'svc', version: '1', migration: c.migration, configChange: false, hotfix: false, requestedBy: 'ci', wait: `${c.waitS}s`, noWait: false, json: true },
         io,
@@ -115,6 +120,10 @@ async function scenario(commands: Command[]): Promise<void> {
       });
       gates.push(gate);
     } else if (c.kind === 'cancel') gates[c.gate % Math.max(1, gates.length)]?.signals.emit('SIGTERM');
+    else if (c.kind === 'kill') {
+      const g = gates[c.gate % Math.max(1, gates.length)];
+      if (g && g.code === undefined) g.killed = true;
+    }
     else if (c.kind === 'approve') {
       const g = gates[c.gate % Math.max(1, gates.length)];
       if (g) new Submissions(db).requestAction(g.id, 'approve', 'alice', undefined, clock.now(), clock.now() + 10_000);
@@ -125,13 +134,14 @@ async function scenario(commands: Command[]): Promise<void> {
     else if (c.kind === 'flush') await flush();
   }
   // Let everything play out: gates give up or get answers; an engine keeps running until nothing is in flight.
-  for (let i = 0; i < 400 && gates.some((g) => g.code === undefined); i++) {
+  const waiting = (): boolean => gates.some((g) => g.code === undefined && !g.killed);
+  for (let i = 0; i < 400 && waiting(); i++) {
     if (i % 50 === 0) start();
     step();
     await flush();
     clock.set(clock.now() + 500);
   }
-  expect(gates.every((g) => g.code !== undefined), 'every gate exits').toBe(true);
+  expect(gates.every((g) => g.code !== undefined || g.killed), 'every gate exits').toBe(true);
   // After every gate has exited, an engine (restarted if need be) drains what is left.
   for (let i = 0; i < 200; i++) {
     start();
@@ -150,6 +160,12 @@ async function scenario(commands: Command[]): Promise<void> {
     const where = `${g.id}: exit ${String(g.code)}, row ${JSON.stringify(row)}, events ${events.map((e) => e.event).join(',')}`;
     // Nothing runs on for nobody: every deployment is finished once its gate has exited and an engine ran.
     if (row) expect(row.outcome, where).not.toBeNull();
+    if (g.code === undefined) {
+      // Killed while waiting: its request was never run, or its deployment ended (withdrawn once the heartbeat stopped).
+      if (row?.outcome === 'withdrawn' && !withdrawnByGate) expect(events.some((e) => e.event === 'gate_gone'), where).toBe(true);
+      KILLED.set(row?.outcome ?? 'no deployment', (KILLED.get(row?.outcome ?? 'no deployment') ?? 0) + 1);
+      continue;
+    }
     switch (g.code) {
       case GATE_EXIT.promoted: expect(finished, where).toBe('succeeded'); break;
       case GATE_EXIT.rejected: expect(finished, where).toBe('rejected'); break;
@@ -162,9 +178,10 @@ async function scenario(commands: Command[]): Promise<void> {
         break;
       case GATE_EXIT.timedOut:
       case GATE_EXIT.withdrawn:
-        // Withdrawn before any engine took it, or withdrawn by the engine on the gate's word, and audited.
+        // Withdrawn before any engine took it, or withdrawn by the engine on the gate's word (or because the gate
+        // went quiet past its deadline: a gate the driver starved of time looks exactly like a dead one), and audited.
         if (row) {
-          expect(withdrawnByGate, where).toBe(true);
+          expect(withdrawnByGate || events.some((e) => e.event === 'gate_gone'), where).toBe(true);
           expect(finished, where).toBe('withdrawn');
         } else expect(submissionStatus.get(g.id), where).toBe('withdrawn');
         break;
@@ -183,12 +200,14 @@ async function scenario(commands: Command[]): Promise<void> {
     }
   }
   expect(audit.verify().ok).toBe(true);
-  for (const g of gates) SEEN.set(g.code ?? -1, (SEEN.get(g.code ?? -1) ?? 0) + 1);
+  for (const g of gates) if (g.code !== undefined) SEEN.set(g.code, (SEEN.get(g.code) ?? 0) + 1);
   db.close();
 }
 
 /** Exit codes the runs reached, so a run that exercises nothing is noticed (see the last assertion). */
 const SEEN = new Map<number, number>();
+/** What became of killed gates' deployments. */
+const KILLED = new Map<string, number>();
 
 describe('gate interleavings (property)', () => {
   it('no deployment runs whose gate has exited; every exit code matches the audit trail', { timeout: 240_000 }, async () => {
@@ -196,7 +215,8 @@ describe('gate interleavings (property)', () => {
       fc.asyncProperty(fc.array(command, { minLength: 5, maxLength: 60 }), (commands) => scenario(commands)),
       { numRuns: 60, seed: 20261124 },
     );
-    console.log('exit codes seen', Object.fromEntries(SEEN));
+    console.log('exit codes seen', Object.fromEntries(SEEN), 'killed gates', Object.fromEntries(KILLED));
+    expect(KILLED.get('withdrawn') ?? 0, 'a killed gate whose deployment the engine withdrew').toBeGreaterThan(0);
     // The interleavings must reach the interesting outcomes, or the property proves little.
     for (const code of [GATE_EXIT.promoted, GATE_EXIT.engineUnavailable, GATE_EXIT.withdrawn, GATE_EXIT.timedOut, GATE_EXIT.rolledBack]) expect(SEEN.get(code) ?? 0, `exit ${code}`).toBeGreaterThan(0);
   });

@@ -55,6 +55,33 @@ describe('trust floor (real processes)', () => {
     inspect.close();
   });
 
+  it('a gate killed outright (SIGKILL) or hung up (SIGHUP) mid-canary: nothing runs on for nobody', { timeout: 60_000 }, async () => {
+    const db = join(dir, 'killed.db');
+    const config = join(dir, 'very-slow.yaml');
+    writeFileSync(config, ['canary:', '  bakeSeconds: 0', '  sampleIntervalSeconds: 3', '  minSamples: 2', 'live:', '  pollMs: 50'].join('\n'));
+    const engine = await startUntil(['engine', '--db', db, '--catalog', 'fixtures/catalog.yaml', '--config', config], 'engine started');
+    children.push(engine.child);
+    const gate = (id: string) => spawn(process.execPath, [CLI, 'gate', '--db', db, '--id', id, '--service', 'notifications', '--version', '1', '--wait', '5m'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const killed = gate('gk-1');
+    const hungUp = gate('gh-1');
+    children.push(killed, hungUp);
+    const inspect = new Database(db, { readonly: true });
+    const state = (id: string) => inspect.prepare('SELECT state FROM deployments WHERE id = ?').pluck().get(id) as string | undefined;
+    await waitFor(() => state('gk-1')?.startsWith('canary') === true && state('gh-1')?.startsWith('canary') === true);
+    killed.kill('SIGKILL');
+    hungUp.kill('SIGHUP');
+    expect(await exited(hungUp)).toBe(15); // a hang-up is a cancel: withdrawn at once
+    await waitFor(() => inspect.prepare("SELECT outcome FROM deployments WHERE id = 'gk-1'").pluck().get() !== null, { timeoutMs: 30_000 });
+    const outcome = (id: string) => inspect.prepare('SELECT outcome FROM deployments WHERE id = ?').pluck().get(id);
+    expect([outcome('gk-1'), outcome('gh-1')]).toEqual(['withdrawn', 'withdrawn']);
+    const events = (inspect.prepare("SELECT CAST(canonical AS TEXT) FROM audit WHERE deployment_id = 'gk-1'").pluck().all() as string[]).map((t) => JSON.parse(t) as { event: string; actor: { kind: string } });
+    expect(events.map((e) => e.event)).toContain('gate_gone');
+    expect(events.find((e) => e.event === 'withdrawn')?.actor.kind).toBe('system');
+    inspect.close();
+    engine.child.kill('SIGTERM');
+    await exited(engine.child);
+  });
+
   it('a failed rollback is not a rollback: the gate exits 16 naming it, the deployment stays rollback_failed until a human resolves it', { timeout: 60_000 }, async () => {
     const db = join(dir, 'rbfail.db');
     const config = join(dir, 'rbfail.yaml');
