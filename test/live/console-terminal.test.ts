@@ -33,7 +33,7 @@ function consoleInPty(args: string, env: Record<string, string> = {}) {
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('console in a terminal', () => {
-  it('Ctrl-A, Ctrl-R and Alt-A decide nothing; a opens the approval; ":quit⏎" in one read quits; the alternate screen is left', { timeout: 60_000 }, async () => {
+  it('Ctrl-A, Ctrl-R and Alt-A decide nothing; a opens the approval; a reason and Enter typed in one read reject; ":quit⏎" in one read quits; the alternate screen is left', { timeout: 60_000 }, async () => {
     const db = join(dir, 'keys.db');
     const { tui, screen, shows } = consoleInPty(`replay fixtures/replay-small.ndjson --paused --db ${db} --as olga --no-color`);
     await waitFor(() => screen().includes('REPLAY paused'), { shows });
@@ -52,16 +52,23 @@ describe('console in a terminal', () => {
     tui.stdin.write('\u001b');
     await waitFor(() => screen().includes('cancelled: nothing was done'), { shows });
     await pause(100);
+    tui.stdin.write('r');
+    await waitFor(() => screen().includes('Reject dep-000000: reason'), { shows });
+    await pause(100);
+    tui.stdin.write('not now\r'); // a reason and Enter, typed within one read
+    await waitFor(() => screen().includes('rejected dep-000000'), { shows });
+    await pause(100);
     tui.stdin.write(':quit\r'); // five keys in one write
     expect(await exited(tui)).toBe(0);
     // Left last: after it only the cursor is shown again, no frame lands in the shell's scrollback.
     const left = screen().lastIndexOf('\u001b[?1049l');
     expect(left).toBeGreaterThan(screen().lastIndexOf('\u001b[?1049h'));
     expect(screen().slice(left + 8)).toMatch(/^(\u001b\[\?25h|\s)*$/);
+    // What olga did, from the trail: the one rejection, with the reason typed in one read; nothing else.
     const trail = new Database(db, { readonly: true });
-    const human = trail.prepare("SELECT count(*) FROM audit WHERE CAST(canonical AS TEXT) LIKE '%\"id\":\"olga\"%'").pluck().get();
+    const human = (trail.prepare("SELECT CAST(canonical AS TEXT) FROM audit WHERE CAST(canonical AS TEXT) LIKE '%\"id\":\"olga\"%'").pluck().all() as string[]).map((c) => JSON.parse(c) as { event: string; payload: unknown });
     trail.close();
-    expect(human).toBe(0);
+    expect(human.map((e) => [e.event, e.payload])).toEqual([['rejected', { reason: 'not now' }]]);
   });
 
   it('--no-color and NO_COLOR draw the same way: no colour or attribute sequence at all, the focused button in brackets', { timeout: 60_000 }, async () => {
