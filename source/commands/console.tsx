@@ -6,7 +6,6 @@ import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Assessor } from '../domain/assess.js';
-import type { Config } from '../domain/config.js';
 import { CatalogIndex } from '../domain/catalog.js';
 import { featureEmbedder } from '../domain/embedding.js';
 import { sanitize } from '../domain/sanitize.js';
@@ -25,61 +24,19 @@ import { Quarantine } from '../store/quarantine.js';
 import { App } from '../ui/app.js';
 import { ConsoleModel } from '../ui/console-model.js';
 import type { CommandIo } from './io.js';
+import type { ConsoleFlags, ReplaySession } from './console-session.js';
+import { sessionOf } from './console-session.js';
 import { UsageError } from './io.js';
-import { openLiveEngine } from './live-engine.js';
-import { EngineBusy } from '../engine/live-runner.js';
-import { AttachedEngine } from '../engine/attached-engine.js';
-import { systemClock } from '../engine/clock.js';
-import { dbPath } from '../store/database.js';
-import { catalogOf } from './context.js';
-import { Lease } from '../store/lease.js';
-import type { ConsoleEngine } from '../ui/console-engine.js';
 import { asciiStdout } from '../ui/ascii-stream.js';
-import { livenessOf } from '../ui/liveness.js';
-import { hostname } from 'node:os';
 
 const ENTER_ALT_SCREEN = '\u001b[?1049h';
 const LEAVE_ALT_SCREEN = '\u001b[?1049l';
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export type { ConsoleFlags, ReplaySession } from './console-session.js';
 
 /** The bundled fixture, found beside the package whether run from source or from dist/. */
 export const DEFAULT_FIXTURE = join(dirname(fileURLToPath(import.meta.url)), ...(import.meta.url.includes('/dist/') ? ['..', '..', '..'] : ['..', '..']), 'fixtures', 'replay-small.ndjson');
 export const DEFAULT_REPLAY_DB = 'data/replay.db';
-/** How often an attached console reads what the engine wrote. */
-const REFRESH_MS = 250;
-
-export interface ConsoleFlags {
-  db?: string;
-  config?: string;
-  speed?: number;
-  paused: boolean;
-  readonly: boolean;
-  as?: string;
-  color: boolean;
-  ascii: boolean;
-  /** Ring the terminal bell when something new needs a human (default on; --no-bell). */
-  bell?: boolean;
-}
-
-export interface ReplaySession {
-  model: ConsoleModel;
-  engine: ConsoleEngine;
-  close(): void;
-  autonomy: string;
-  slo: { errorRate: number; p99Ms: number };
-}
-
-function sessionOf(model: ConsoleModel, engine: ConsoleEngine, config: Config, close: () => void): ReplaySession {
-  return { model, engine, autonomy: config.autonomy, slo: { errorRate: config.slo.errorRate, p99Ms: config.slo.p99Ms }, close };
-}
 
 /** Opens a fresh database and an engine that replays `file`. */
 export function openReplay(file: string, flags: Pick<ConsoleFlags, 'db' | 'config' | 'speed' | 'paused'>, io: CommandIo): ReplaySession {
@@ -117,60 +74,9 @@ export function openReplay(file: string, flags: Pick<ConsoleFlags, 'db' | 'confi
   });
 }
 
-/** Live: this console is the engine (it takes the lease), with the real clock. */
-function openLive(flags: ConsoleFlags & { catalog?: string }, io: CommandIo): ReplaySession {
-  let live: ReturnType<typeof openLiveEngine>;
-  try {
-    live = openLiveEngine(flags, () => undefined); // another engine holds the lease: attach, writing nothing
-  } catch (error) {
-    if (error instanceof EngineBusy) return openAttached(flags, io);
-    throw error;
-  }
-  try {
-    live.runner.start();
-  } catch (error) {
-    live.ctx.close();
-    if (error instanceof EngineBusy) return openAttached(flags, io);
-    throw error;
-  }
-  if (live.usesSimulatedMetrics) io.err('note: no live.metricsCommand configured: canaries read the simulated healthy metric source');
-  const model = new ConsoleModel(live.engine, undefined, { speed: 1, paused: false });
-  model.quarantined = new Quarantine(live.ctx.db).count();
-  return sessionOf(model, live.engine, live.config, () => {
-    live.runner.stop();
-    live.ctx.history.index.persist();
-    live.ctx.close();
-  });
-}
-
-/** Live while another process runs the engine: watch its database, send decisions through its queue. */
-function openAttached(flags: ConsoleFlags & { catalog?: string }, io: CommandIo): ReplaySession {
-  const config = loadConfig(flags.config);
-  const path = dbPath(flags.db);
-  const db = openDatabase(path);
-  let engine: AttachedEngine;
-  try {
-    engine = new AttachedEngine(db, catalogOf(db, path), config, systemClock);
-  } catch (error) {
-    db.close();
-    throw error;
-  }
-  const lease = new Lease(db, 'engine', 'console');
-  const holder = lease.liveHolder(Date.now());
-  const model = new ConsoleModel(engine, undefined, { speed: 1, paused: false });
-  model.attachedTo = holder ? `${holder.holder} (pid ${holder.pid})` : 'the running engine';
-  model.quarantined = new Quarantine(db).count();
-  model.liveness = () => livenessOf(lease.current(), Date.now(), (pid) => lease.current()?.host !== hostname() || pidAlive(pid));
-  io.err(`note: another process runs the engine (${model.attachedTo}); this console watches it and sends decisions through it`);
-  const timer = setInterval(() => engine.refresh(), REFRESH_MS);
-  return sessionOf(model, engine, config, () => {
-    clearInterval(timer);
-    db.close();
-  });
-}
-
 export async function consoleCommand(file: string | undefined, flags: ConsoleFlags & { live?: boolean; catalog?: string }, io: CommandIo): Promise<number> {
-  const session = flags.live ? openLive(flags, io) : openReplay(file ?? DEFAULT_FIXTURE, flags, io);
+  // Live sessions load the live engine only when asked for: a replay's cold start does not pay for it.
+  const session = flags.live ? await (await import('./console-live.js')).openLive(flags, io) : openReplay(file ?? DEFAULT_FIXTURE, flags, io);
   try {
     if (!process.stdin.isTTY || !process.stdout.isTTY) {
       if (flags.live) {

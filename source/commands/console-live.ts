@@ -1,0 +1,82 @@
+// The live console: the engine itself (it takes the lease), or, while another process runs the engine,
+// attached to it. Loaded only for --live, so a replay's cold start does not pay for the live engine.
+import { hostname } from 'node:os';
+import { AttachedEngine } from '../engine/attached-engine.js';
+import { systemClock } from '../engine/clock.js';
+import { EngineBusy } from '../engine/live-runner.js';
+import { loadConfig } from '../io/load.js';
+import { dbPath, openDatabase } from '../store/database.js';
+import { Lease } from '../store/lease.js';
+import { Quarantine } from '../store/quarantine.js';
+import { ConsoleModel } from '../ui/console-model.js';
+import { livenessOf } from '../ui/liveness.js';
+import type { ConsoleFlags, ReplaySession } from './console-session.js';
+import { sessionOf } from './console-session.js';
+import { catalogOf } from './context.js';
+import type { CommandIo } from './io.js';
+import { openLiveEngine } from './live-engine.js';
+
+/** How often an attached console reads what the engine wrote. */
+const REFRESH_MS = 250;
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Live: this console is the engine (it takes the lease), with the real clock. */
+export function openLive(flags: ConsoleFlags & { catalog?: string }, io: CommandIo): ReplaySession {
+  let live: ReturnType<typeof openLiveEngine>;
+  try {
+    live = openLiveEngine(flags, () => undefined); // another engine holds the lease: attach, writing nothing
+  } catch (error) {
+    if (error instanceof EngineBusy) return openAttached(flags, io);
+    throw error;
+  }
+  try {
+    live.runner.start();
+  } catch (error) {
+    live.ctx.close();
+    if (error instanceof EngineBusy) return openAttached(flags, io);
+    throw error;
+  }
+  if (live.usesSimulatedMetrics) io.err('note: no live.metricsCommand configured: canaries read the simulated healthy metric source');
+  const model = new ConsoleModel(live.engine, undefined, { speed: 1, paused: false });
+  model.quarantined = new Quarantine(live.ctx.db).count();
+  return sessionOf(model, live.engine, live.config, () => {
+    live.runner.stop();
+    live.ctx.history.index.persist();
+    live.ctx.close();
+  });
+}
+
+/** Live while another process runs the engine: watch its database, send decisions through its queue. */
+function openAttached(flags: ConsoleFlags & { catalog?: string }, io: CommandIo): ReplaySession {
+  const config = loadConfig(flags.config);
+  const path = dbPath(flags.db);
+  const db = openDatabase(path);
+  let engine: AttachedEngine;
+  try {
+    engine = new AttachedEngine(db, catalogOf(db, path), config, systemClock);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const lease = new Lease(db, 'engine', 'console');
+  const holder = lease.liveHolder(Date.now());
+  const model = new ConsoleModel(engine, undefined, { speed: 1, paused: false });
+  model.attachedTo = holder ? `${holder.holder} (pid ${holder.pid})` : 'the running engine';
+  model.quarantined = new Quarantine(db).count();
+  model.liveness = () => livenessOf(lease.current(), Date.now(), (pid) => lease.current()?.host !== hostname() || pidAlive(pid));
+  io.err(`note: another process runs the engine (${model.attachedTo}); this console watches it and sends decisions through it`);
+  const timer = setInterval(() => engine.refresh(), REFRESH_MS);
+  return sessionOf(model, engine, config, () => {
+    clearInterval(timer);
+    db.close();
+  });
+}
+
