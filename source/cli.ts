@@ -2,6 +2,7 @@
 // genops-tui: subcommands → one function each. Exit codes: 0 success, 2 bad input or usage (SPEC.md).
 import meow from 'meow';
 import { BrokenPipe, processIo, UsageError } from './commands/io.js';
+import { sanitize } from './domain/sanitize.js';
 // Commands load on demand: `gate` should not pay for the console's React and Ink at start-up.
 const load = {
   assess: () => import('./commands/assess.js'),
@@ -27,7 +28,21 @@ import { joinDashValues } from './commands/argv.js';
 import { InputError } from './io/input-error.js';
 import { databaseTrouble, isDatabaseTrouble } from './store/database-trouble.js';
 
-const cli = meow(
+/**
+ * meow throws (with a stack) on a flag given twice, and prints an unknown flag's name raw before exiting: both
+ * become one terminal-safe line and exit 2. Flag names are made safe before meow sees them.
+ */
+function parseArguments<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    process.stderr.write(`error: ${sanitize(error instanceof Error ? error.message : String(error))}\nRun genops-tui --help for usage.\n`);
+    process.exit(2);
+  }
+}
+const safeFlagNames = (argv: string[]): string[] => argv.map((a) => (a.startsWith('-') ? `${sanitize(a.split('=')[0] ?? '')}${a.includes('=') ? `=${a.slice(a.indexOf('=') + 1)}` : ''}` : a));
+
+const cli = parseArguments(() => meow(
   `
   Usage
     $ genops-tui [--readonly] [--as NAME] [--speed 60] [--paused] [--no-color] [--ascii]
@@ -112,7 +127,7 @@ const cli = meow(
 `,
   {
     importMeta: import.meta,
-    argv: joinDashValues(process.argv.slice(2)),
+    argv: safeFlagNames(joinDashValues(process.argv.slice(2))),
     flags: {
       catalog: { type: 'string' },
       request: { type: 'string' },
@@ -170,7 +185,7 @@ const cli = meow(
     // A mistyped flag (--readonyl) must not silently open a console that decides: unknown flags are errors.
     allowUnknownFlags: false,
   },
-);
+));
 
 async function run(): Promise<number> {
   const [command, sub, arg] = cli.input;

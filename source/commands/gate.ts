@@ -116,7 +116,7 @@ export const WITHDRAW_CONFIRM_MS = 10_000;
 export async function gateCommand(flags: GateFlags, io: CommandIo, signals: NodeJS.EventEmitter = process, time: WaitTime = REAL_TIME): Promise<number> {
   const start = time.now();
   const request = requestFrom(flags, start);
-  const waitMs = flags.wait ? parseDuration(flags.wait) : 6 * 3_600_000;
+  const waitMs = flags.wait !== undefined ? parseDuration(flags.wait) : 6 * 3_600_000; // --wait= (empty) is an error, not the default
   const remote = remoteClient(flags);
   if (remote) return (await import('../client/http-gate.js')).gateRemotely(remote, request, flags, start, waitMs, io, signals);
   const db = openDatabase(dbPath(flags.db));

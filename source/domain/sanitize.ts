@@ -2,8 +2,8 @@
 // escape sequence introducer, bidi override and zero-width character is shown escaped, never interpreted.
 
 // C0 and C1 controls, DEL, bidi embeddings/overrides/isolates and marks, zero-width characters, BOM,
-// line/paragraph separators.
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/gu;
+// line/paragraph separators, and invisible fillers (soft hyphen, Hangul fillers, Mongolian selectors).
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u2069\u3164\ufeff\uffa0\ufff9-\ufffb]/gu;
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');

@@ -23,13 +23,16 @@ export function isKnownTimezone(tz: string): boolean {
  * lines and terminals: printable, no whitespace, not starting with "-" (never read as an option), at most 200
  * characters.
  */
-export const COMMAND_SAFE_RULE = 'printable characters without spaces, not starting with "-", at most 200';
+export const COMMAND_SAFE_RULE = 'printable characters without spaces, in Unicode NFC, not starting with "-" or another dash, at most 200';
 const UNPRINTABLE = /[\s\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/u;
+/** A leading hyphen-minus, or any dash or minus sign a person would take for one (‐ − － ﹣ …). */
+const LEADING_DASH = /^[\p{Pd}\u2212]/u;
 export const commandSafeSchema = z
   .string()
   .min(1)
   .max(200)
-  .refine((v) => !v.startsWith('-'), { message: `must not start with "-" (it would read as an option); allowed: ${COMMAND_SAFE_RULE}` })
+  .refine((v) => !LEADING_DASH.test(v.normalize('NFKC')), { message: `must not start with "-" or a dash that looks like one (it would read as an option); allowed: ${COMMAND_SAFE_RULE}` })
+  .refine((v) => v === v.normalize('NFC'), { message: 'must be in Unicode normal form C (two spellings of "é" would give two ids that look the same)' })
   .refine((v) => !UNPRINTABLE.test(v), { message: `contains a space, control, invisible or bidi character; allowed: ${COMMAND_SAFE_RULE}` });
 
 export const sloSchema = z.strictObject({

@@ -1,20 +1,51 @@
 // Reads a JSON or YAML document and validates it, naming file, line and field on any problem.
 // JSON is parsed with the YAML parser too (YAML is a superset), which gives every node a source position
 // and rejects duplicate keys.
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { LineCounter, parseDocument, isNode, visit } from 'yaml';
 import type { z } from 'zod';
 import { InputError, zodProblems } from './input-error.js';
 
 /** The file's text; invalid UTF-8 is kept as U+FFFD, for the caller to reject where it lands (NDJSON: per line). */
 export function readText(file: string): string {
-  if (file === '-') return readFileSync(0, 'utf8');
+  const name = file === '-' ? '(stdin)' : file;
+  let fd: number;
   try {
-    return readFileSync(file, 'utf8');
+    fd = file === '-' ? 0 : openSync(file, 'r');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputError([{ file, field: '(file)', message: code === 'ENOENT' ? 'no such file' : `cannot read: ${code ?? String(error)}` }]);
   }
+  try {
+    return readBounded(fd, name);
+  } finally {
+    if (fd !== 0) closeSync(fd);
+  }
+}
+
+/** Largest input file read: /dev/zero or an endless pipe is an error, not a hang. */
+export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
+
+function readBounded(fd: number, file: string): string {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(1 << 20);
+    let n: number;
+    try {
+      n = readSync(fd, chunk, 0, chunk.length, null);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') continue; // a non-blocking stdin with nothing yet
+      if (code === 'EOF') break;
+      throw new InputError([{ file, field: '(file)', message: `cannot read: ${code ?? String(error)}` }]);
+    }
+    if (n === 0) break;
+    total += n;
+    if (total > MAX_INPUT_BYTES) throw new InputError([{ file, field: '(file)', message: `larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB: not read` }]);
+    chunks.push(chunk.subarray(0, n));
+  }
+  return Buffer.concat(chunks, total).toString('utf8');
 }
 
 /** A document (request, catalog, configuration) must be valid UTF-8 without NUL bytes, as NDJSON lines must. */

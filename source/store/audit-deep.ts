@@ -29,6 +29,9 @@ interface Recorded {
 
 interface DeploymentRow {
   id: string;
+  service_id: string;
+  requested_at: string;
+  has_machine: number;
   request: string;
   assessment: string | null;
   decision: string | null;
@@ -56,14 +59,41 @@ export function reconcile(db: Db): RowDifference[] {
     } else if (e.event === 'catalog_loaded') catalog = { seq: e.seq, services: e.payload.services as Record<string, string> };
   }
   const out: RowDifference[] = [];
-  const rows = db.prepare('SELECT id, request, assessment, decision, outcome, failure_reason, stopped_at_stage, finished_at, source FROM deployments ORDER BY id').iterate() as IterableIterator<DeploymentRow>;
-  for (const row of rows) out.push(...reconcileDeployment(row, recorded.get(row.id)));
+  const rows = db
+    .prepare('SELECT id, service_id, requested_at, machine IS NOT NULL AS has_machine, request, assessment, decision, outcome, failure_reason, stopped_at_stage, finished_at, source FROM deployments ORDER BY id')
+    .iterate() as IterableIterator<DeploymentRow>;
+  const present = new Set<string>();
+  for (const row of rows) {
+    present.add(row.id);
+    out.push(...reconcileDeployment(row, recorded.get(row.id)));
+  }
+  // Rows the trail vouches for that are gone: a deleted failure changes every later failure rate.
+  for (const [id, r] of [...recorded].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (present.has(id) || !(r.received || r.imported)) continue;
+    out.push({ table: 'deployments', id, field: '(row missing)', row: 'absent', audit: r.imported ? 'imported' : 'received', seq: (r.imported ?? r.received)?.seq ?? 0 });
+  }
   out.push(...reconcileServices(db, catalog));
   return out;
 }
 
 function reconcileDeployment(row: DeploymentRow, r: Recorded | undefined): RowDifference[] {
   const diff = (field: string, rowValue: unknown, auditValue: unknown, seq?: number): RowDifference => ({ table: 'deployments', id: row.id, field, row: rowValue, audit: auditValue, ...(seq !== undefined ? { seq } : {}) });
+  // The lookup columns must say what the request says (queries by service read them, not the JSON).
+  const columns: RowDifference[] = [];
+  try {
+    const request = JSON.parse(row.request) as DeploymentRequest;
+    if (row.service_id !== request.serviceId) columns.push(diff('service_id', row.service_id, `the request's serviceId ${request.serviceId}`));
+    if (row.requested_at !== request.requestedAt) columns.push(diff('requested_at', row.requested_at, `the request's requestedAt ${request.requestedAt}`));
+  } catch {
+    return [diff('request', 'not JSON', 'a request')];
+  }
+  if (r?.imported && row.source !== 'import') columns.push(diff('source', row.source, 'import', r.imported.seq));
+  if (!r?.imported && r?.received && row.source === 'import') columns.push(diff('source', row.source, 'run by the engine', r.received.seq));
+  if (r?.received && !r.finished && row.outcome === null && row.has_machine === 0) columns.push(diff('machine', 'missing', 'in flight: its persisted state is needed to resume it', r.received.seq));
+  return [...columns, ...reconcileContent(row, r, diff)];
+}
+
+function reconcileContent(row: DeploymentRow, r: Recorded | undefined, diff: (field: string, rowValue: unknown, auditValue: unknown, seq?: number) => RowDifference): RowDifference[] {
   if (r?.imported) {
     const record: HistoryRecord = {
       request: JSON.parse(row.request) as DeploymentRequest,

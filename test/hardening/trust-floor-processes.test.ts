@@ -160,7 +160,7 @@ describe('trust floor (real processes)', () => {
     expect(last.payload.changes).toEqual([{ service: 'notifications', field: 'tier', from: 'low', to: 'critical' }]);
   });
 
-  it('audit verify --deep names a flipped imported outcome, an edited tier and an edited decision; passes untouched', { timeout: 60_000 }, async () => {
+  it('audit verify --deep names a flipped imported outcome, a deleted row, an edited tier, service and decision; passes untouched', { timeout: 60_000 }, async () => {
     const db = join(dir, 'deep.db');
     const history = join(dir, 'deep.ndjson');
     writeFileSync(history, `${line('h-1', 'rolled_back')}\n${line('h-2', 'succeeded')}\n`);
@@ -182,12 +182,20 @@ describe('trust floor (real processes)', () => {
     edit.prepare("UPDATE deployments SET outcome = 'succeeded' WHERE id = 'h-1'").run();
     edit.prepare("UPDATE services SET body = json_set(body, '$.tier', 'low') WHERE id = 'payments-api'").run();
     edit.prepare("UPDATE deployments SET decision = 'proceed' WHERE id = 'live-1'").run(); // a gated deployment made to look auto-approved
+    edit.prepare("DELETE FROM deployments WHERE id = 'h-2'").run(); // a success forgotten: failure rates rise
+    edit.prepare("UPDATE deployments SET service_id = 'auth' WHERE id = 'live-1'").run(); // counted for another service
     edit.close();
     const caught = await run(['audit', 'verify', '--deep', '--db', db, '--json']);
     expect(caught.code).toBe(1);
     const deep = (JSON.parse(caught.stdout) as { ok: boolean; deep: { differences: Array<{ table: string; id: string; field: string }> } });
     expect(deep.ok).toBe(true); // the chain itself is intact: the tables lie
-    expect(deep.deep.differences.map((d) => `${d.table}:${d.id}:${d.field}`).sort()).toEqual(['deployments:h-1:(imported row)', 'deployments:live-1:decision', 'services:payments-api:body']);
+    expect(deep.deep.differences.map((d) => `${d.table}:${d.id}:${d.field}`).sort()).toEqual([
+      'deployments:h-1:(imported row)',
+      'deployments:h-2:(row missing)',
+      'deployments:live-1:decision',
+      'deployments:live-1:service_id',
+      'services:payments-api:body',
+    ]);
   });
 
   it('audit verify is honest about what it opened: missing → exit 2 and nothing created; junk or truncated → exit 3; a closed database is read without creating -wal/-shm', async () => {
