@@ -188,6 +188,10 @@ export class AttachedEngine {
     return view;
   }
 
+  resolveRollback(id: string, by: string, reason: string): Promise<DeploymentView> {
+    return this.decide(id, 'resolve', by, reason);
+  }
+
   approve(id: string, by: string, reason?: string): Promise<DeploymentView> {
     return this.decide(id, 'approve', by, reason);
   }

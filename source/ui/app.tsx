@@ -200,7 +200,7 @@ export function App(props: AppProps) {
       : d.kind === 'confirmAbort' && target ? <ConfirmAbort d={target} onYes={d.choice !== 'cancel'} theme={theme} width={size.columns} height={body} operator={props.operator} warning={warning} />
       : null;
   } else {
-    const line = d.kind === 'filter' || d.kind === 'command' || d.kind === 'rejectReason' ? <LineDialog dialog={d} theme={theme} width={Math.min(size.columns, 100)} target={target} /> : null;
+    const line = d.kind === 'filter' || d.kind === 'command' || d.kind === 'rejectReason' || d.kind === 'resolveReason' ? <LineDialog dialog={d} theme={theme} width={Math.min(size.columns, 100)} target={target} /> : null;
     main = (
       <>
         <Body

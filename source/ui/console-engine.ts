@@ -17,6 +17,8 @@ export interface ConsoleEngine {
   resume(id: string, by: string): Decided;
   promote(id: string, by: string): Decided;
   abort(id: string, by: string, reason: string): Decided;
+  /** A failed rollback a person has dealt with: what was done is the reason. */
+  resolveRollback(id: string, by: string, reason: string): Decided;
   /** Attached: how long the engine takes a queued decision before refusing it as stale. */
   readonly answerWithinMs?: number;
 }

@@ -23,7 +23,7 @@ export interface PendingDecision {
 }
 
 /** The audit event each decision writes when the engine applies it. */
-const APPLIED: Record<string, string> = { approve: 'approved', reject: 'rejected', pause: 'pause_requested', resume: 'resumed', promote: 'promoted_by_operator', abort: 'aborted' };
+const APPLIED: Record<string, string> = { approve: 'approved', reject: 'rejected', pause: 'pause_requested', resume: 'resumed', promote: 'promoted_by_operator', abort: 'aborted', resolve: 'rollback_resolved' };
 
 /** The engine's heartbeat as an attached console sees it. */
 export interface Liveness {

@@ -36,7 +36,7 @@ function Frame(props: { title: string; theme: Theme; children: ReactNode; width:
 
 /** Rows a dialog drawn under the panes takes, border included (decisions and help take the whole body). */
 export function dialogHeight(kind: Dialog['kind']): number {
-  return kind === 'filter' || kind === 'command' ? 4 : kind === 'rejectReason' ? 6 : 0;
+  return kind === 'filter' || kind === 'command' ? 4 : kind === 'rejectReason' || kind === 'resolveReason' ? 6 : 0;
 }
 
 /** The hint line while a dialog owns the keys. */
@@ -45,6 +45,7 @@ export const DIALOG_HINTS: Record<Exclude<Dialog['kind'], 'none'>, string[]> = {
   filter: ['type to filter', 'Enter keep', 'Esc clear'],
   command: ['Tab complete', 'Enter run', 'Esc close'],
   rejectReason: ['type the reason', 'Enter submit', 'Esc cancel'],
+  resolveReason: ['say what was done', 'Enter submit', 'Esc cancel'],
   confirmApprove: ['Left/Right choose', 'Enter confirm', 'Esc cancel'],
   confirmAbort: ['Left/Right choose', 'Enter confirm', 'Esc cancel'],
 };
@@ -152,7 +153,7 @@ export function Help(props: { context: KeyContext; theme: Theme; width: number; 
   );
 }
 
-export function LineDialog(props: { dialog: Extract<Dialog, { kind: 'filter' | 'command' | 'rejectReason' }>; theme: Theme; width: number; target?: DeploymentView | undefined }) {
+export function LineDialog(props: { dialog: Extract<Dialog, { kind: 'filter' | 'command' | 'rejectReason' | 'resolveReason' }>; theme: Theme; width: number; target?: DeploymentView | undefined }) {
   const { dialog: d, theme } = props;
   const cursor = glyph(theme, 'cursor');
   switch (d.kind) {
@@ -168,10 +169,12 @@ export function LineDialog(props: { dialog: Extract<Dialog, { kind: 'filter' | '
           <Text wrap="truncate">:{sanitize(d.text)}{cursor}</Text>
         </Frame>
       );
-    case 'rejectReason': {
+    case 'rejectReason':
+    case 'resolveReason': {
       const t = props.target;
+      const title = d.kind === 'rejectReason' ? `Reject ${sanitize(d.id)}: reason` : `Resolve the failed rollback of ${sanitize(d.id)}: what was done`;
       return (
-        <Frame title={`Reject ${sanitize(d.id)}: reason (Enter submits, Esc cancels)`} theme={theme} width={props.width} height={6}>
+        <Frame title={`${title} (Enter submits, Esc cancels)`} theme={theme} width={props.width} height={6}>
           {t ? identity(t, theme) : <Text> </Text>}
           <Text wrap="truncate">
             {'> '}

@@ -9,7 +9,7 @@ import { SORTS, seenOf } from './ui-state.js';
 
 export type CommandId =
   | 'down' | 'up' | 'pageDown' | 'pageUp' | 'top' | 'bottom' | 'detail' | 'back' | 'filter' | 'command' | 'nextPane' | 'prevPane' | 'sort'
-  | 'approve' | 'reject' | 'pause' | 'step' | 'faster' | 'slower' | 'promote' | 'abort' | 'copy' | 'help' | 'quit';
+  | 'approve' | 'reject' | 'resolve' | 'pause' | 'step' | 'faster' | 'slower' | 'promote' | 'abort' | 'copy' | 'help' | 'quit';
 
 /** What the bindings see: the UI state and its context, and the pinned selection as the engine has it now. */
 export interface KeyContext extends UiContext {
@@ -146,6 +146,19 @@ export const BINDINGS: readonly Binding[] = [
     run: (c) => {
       const d = c.selected as DeploymentView;
       return step({ ...c.ui, message: undefined, dialog: { kind: 'rejectReason', id: d.id, seen: seenOf(d), text: '' } });
+    },
+  },
+  {
+    id: 'resolve',
+    keys: 'R',
+    description: 'resolve a failed rollback once the previous version is restored (say what was done)',
+    match: (k) => isChar(k, 'R'),
+    decides: true,
+    disabled: (c) => noTarget(c) ?? (c.selected && c.selected.state !== 'rollback_failed' ? `${c.selected.id} is ${text(c.selected)}, not a failed rollback` : undefined),
+    hint: () => 'R resolve',
+    run: (c) => {
+      const d = c.selected as DeploymentView;
+      return step({ ...c.ui, message: undefined, dialog: { kind: 'resolveReason', id: d.id, seen: seenOf(d), text: '' } });
     },
   },
   {

@@ -4,7 +4,7 @@ import { ActionRefused } from '../engine/engine.js';
 import type { ConsoleModel, PendingDecision } from './console-model.js';
 import type { Effect } from './ui-state.js';
 
-const APPLIED_WORD: Record<string, string> = { approve: 'approved', reject: 'rejected', pause: 'paused', resume: 'resumed', promote: 'promoted', abort: 'aborted' };
+const APPLIED_WORD: Record<string, string> = { approve: 'approved', reject: 'rejected', pause: 'paused', resume: 'resumed', promote: 'promoted', abort: 'aborted', resolve: 'resolved the failed rollback of' };
 
 export function sendDecision(model: ConsoleModel, operator: string, e: Extract<Effect, { kind: 'decide' }>, say: (text: string, error?: boolean) => void): void {
   const engine = model.engine;
@@ -18,6 +18,7 @@ export function sendDecision(model: ConsoleModel, operator: string, e: Extract<E
       : e.action === 'pause' ? engine.pause(e.id, operator)
       : e.action === 'resume' ? engine.resume(e.id, operator)
       : e.action === 'promote' ? engine.promote(e.id, operator)
+      : e.action === 'resolve' ? engine.resolveRollback(e.id, operator, e.reason ?? '')
       : engine.abort(e.id, operator, e.reason ?? 'aborted from the console');
     if (!(answer instanceof Promise)) return say(done);
     const sentAt = Date.now();

@@ -88,14 +88,15 @@ function dialogKey(ui: UiState, d: Exclude<Dialog, { kind: 'none' }>, k: KeyPres
         ? { ui: close(ui), effects: [{ kind: 'decide', action: 'approve', id: d.id }] }
         : { ui: close(ui), effects: [{ kind: 'decide', action: 'abort', id: d.id, reason: 'aborted from the console' }] };
     }
-    case 'rejectReason': {
+    case 'rejectReason':
+    case 'resolveReason': {
       if (k.name === 'escape') return { ui: say(close(ui), 'cancelled: nothing was done'), effects: [] };
       if (k.name === 'return') {
         const reason = d.text.trim();
-        if (!reason) return { ui: say(ui, 'a rejection needs a reason', true), effects: [] };
+        if (!reason) return { ui: say(ui, d.kind === 'rejectReason' ? 'a rejection needs a reason' : 'say what was done to restore the previous version', true), effects: [] };
         const changed = unchanged(d.id, d.seen, ctx);
         if (changed) return { ui: say(close(ui), changed, true), effects: [] };
-        return { ui: close(ui), effects: [{ kind: 'decide', action: 'reject', id: d.id, reason }] };
+        return { ui: close(ui), effects: [{ kind: 'decide', action: d.kind === 'rejectReason' ? 'reject' : 'resolve', id: d.id, reason }] };
       }
       const text = edit(d.text, k, 200);
       return text === undefined ? none : { ui: { ...ui, dialog: { ...d, text } }, effects: [] };

@@ -22,10 +22,11 @@ export type Dialog =
   | { kind: 'command'; text: string }
   | { kind: 'confirmApprove'; id: string; seen: Seen; choice: 'cancel' | 'approve' }
   | { kind: 'confirmAbort'; id: string; seen: Seen; choice: 'cancel' | 'abort' }
-  | { kind: 'rejectReason'; id: string; seen: Seen; text: string };
+  | { kind: 'rejectReason'; id: string; seen: Seen; text: string }
+  | { kind: 'resolveReason'; id: string; seen: Seen; text: string };
 
 /** Dialogs that hold a decision: while one is open the replay holds still. */
-export const DECIDING: ReadonlySet<Dialog['kind']> = new Set(['confirmApprove', 'confirmAbort', 'rejectReason', 'help']);
+export const DECIDING: ReadonlySet<Dialog['kind']> = new Set(['confirmApprove', 'confirmAbort', 'rejectReason', 'resolveReason', 'help']);
 
 export interface UiState {
   /** Pinned to a deployment id: arrivals, sorts and filters never move it; only the operator does. */
@@ -51,7 +52,7 @@ export const INITIAL_UI: UiState = {
   message: undefined,
 };
 
-export type Decision = 'approve' | 'reject' | 'pause' | 'resume' | 'promote' | 'abort';
+export type Decision = 'approve' | 'reject' | 'pause' | 'resume' | 'promote' | 'abort' | 'resolve';
 
 /** What a key asks of the world outside the UI state: the App carries these out. */
 export type Effect =

@@ -41,7 +41,7 @@ describe('a failed rollback', () => {
     const frame = lastFrame() ?? '';
     expect(frame).toContain(`${ascii ? '!' : '‼'} ROLLBACK FAILED`);
     expect(frame).toContain('ROLLBACK FAILED by the system at 25% traffic (stage 3/4)');
-    expect(frame).toContain('needs a human: restore the previous version, then genops-tui resolve dep-9 --reason "what was done"');
+    expect(frame).toContain('needs a human: restore the previous version, then press R (or genops-tui resolve dep-9 --reason "what was done")');
     expect(frame).toContain('error_rate 2.3% > 1.0% at 25%');
   });
 });

@@ -236,6 +236,22 @@ describe('keys', () => {
   });
 });
 
+describe('a failed rollback', () => {
+  it('R asks what was done and resolves only a failed rollback; an empty answer is refused', () => {
+    const w = new World();
+    w.add(view('ok', 1, 'canary', 'LOW'));
+    w.keys(text('R'));
+    expect(w.ui.message?.text).toBe('ok is canary, not a failed rollback');
+    w.add(view('rb', 2, 'rollback_failed' as DeploymentView['state'], 'HIGH'));
+    w.keys(text('k'), text('R'));
+    expect(w.ui.dialog).toMatchObject({ kind: 'resolveReason', id: 'rb' });
+    expect(w.key(named('return'))).toEqual([]);
+    expect(w.ui.message?.text).toBe('say what was done to restore the previous version');
+    w.keys(...'restored 1.4.2 by hand'.split('').map(text));
+    expect(w.key(named('return'))).toEqual([{ kind: 'decide', action: 'resolve', id: 'rb', reason: 'restored 1.4.2 by hand' }]);
+  });
+});
+
 describe('paging', () => {
   it('PgDn and PgUp move ten rows, stopping at the ends', () => {
     const w = new World();

@@ -64,7 +64,7 @@ export function CanaryPane(props: { deployment: DeploymentView | undefined; heig
       {clock(d, props.now, dot)}
     </Text>,
     ...(d.state === 'rollback_failed'
-      ? [<Text key="human" wrap="truncate" {...attrs(theme, { color: 'red', bold: true })}>{`  ${glyph(theme, 'warn')} needs a human: restore the previous version, then genops-tui resolve ${sanitize(d.id)} --reason "what was done"`}</Text>]
+      ? [<Text key="human" wrap="truncate" {...attrs(theme, { color: 'red', bold: true })}>{`  ${glyph(theme, 'warn')} needs a human: restore the previous version, then press R (or genops-tui resolve ${sanitize(d.id)} --reason "what was done")`}</Text>]
       : []),
     // The reason in full, wrapped: it names metric, value, threshold and stage.
     ...(d.reason ? wrap(sanitize(d.reason), Math.max(10, props.width - 8)).map((l, i) => <Text key={`reason-${i}`} wrap="truncate">{'    '}{l}</Text>) : []),
