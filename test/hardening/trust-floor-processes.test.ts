@@ -127,6 +127,11 @@ describe('trust floor (real processes)', () => {
     const refused = await run(['assess', '--catalog', 'fixtures/catalog.yaml', '--request', request, '--config', bad]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/backref\.yaml:7: policies\.rules\[0\]\.when\[0\]\.value: .*linear-time engine/);
+    const huge = join(dir, 'huge.yaml');
+    writeFileSync(huge, ['policies:', '  rules:', '    - id: huge', '      effect: warn', '      reason: r', '      when:', '        - { field: change.summary, op: matches, value: "(.*){1000}" }'].join('\n'));
+    const tooBig = await run(['assess', '--catalog', 'fixtures/catalog.yaml', '--request', request, '--config', huge]);
+    expect(tooBig.code).toBe(2);
+    expect(tooBig.stderr).toMatch(/huge\.yaml:7: .*too large: it compiles to 4002 RE2 instructions/);
     const evil = join(dir, 'redos.yaml');
     writeFileSync(evil, ['policies:', '  rules:', '    - id: redos', '      effect: require_approval', '      reason: words only', '      when:', '        - { field: change.summary, op: matches, value: "^(\\\\w+\\\\s?)*$" }'].join('\n'));
     const started = Date.now();
@@ -256,6 +261,12 @@ describe('trust floor (real processes)', () => {
     const typo = await run(['--readonyl']);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toMatch(/--readonyl/);
+    const escaped = await run(['gate', '--x\u001b]0;PWNED\u0007\u001b[2J']);
+    expect(escaped.code).toBe(2);
+    expect(escaped.stderr).not.toMatch(ESC_OR_CONTROL);
+    const twice = await run(['audit', 'verify', '--db', 'a.db', '--db', 'b.db']);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr.trim().split('\n')).toEqual(['error: The flag --db can only be set once.', 'Run genops-tui --help for usage.']);
     const bomb = join(dir, 'bomb.yaml');
     const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
     for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
