@@ -76,7 +76,8 @@ describe('serve with real processes', () => {
     await new Promise((r) => setTimeout(r, 500));
     server = await startUntil(serveArgs, 'listening on');
     children.push(server.child);
-    expect(server.output()).toMatch(/resumed 30 in-flight deployments/);
+    // The 30 gated ones, and any LOW canary that was mid-flight at the kill.
+    expect(Number(/resumed (\d+) in-flight deployments/.exec(server.output())?.[1])).toBeGreaterThanOrEqual(30);
 
     // By the command line: an approval, a rejection, an approver trying to act as someone else, a viewer acting.
     expect((await withToken(token.alice!, ['approve', 'g2', '--server', url])).stdout).toContain('approve: g2 by alice');
