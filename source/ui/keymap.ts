@@ -38,7 +38,9 @@ const step = (ui: UiState, ...effects: Effect[]): Step => ({ ui, effects });
 const say = (c: KeyContext, text: string, error = false): Step => step({ ...c.ui, message: { text, error } });
 const text = (d: DeploymentView): string => stateLabel(d.state, { color: false, ascii: true }, d.outcome).text;
 const inCanary = (d: DeploymentView | undefined): boolean => d?.state === 'canary' || d?.state === 'paused';
-const scrolling = (c: KeyContext): 'audit' | 'timeline' | 'similar' | undefined => (c.ui.pane === 'audit' || c.ui.pane === 'timeline' || c.ui.pane === 'similar' ? c.ui.pane : undefined);
+/** The focused pane when it scrolls and is on screen (after a resize the focus may point at a pane gone). */
+const scrolling = (c: KeyContext): 'audit' | 'timeline' | 'similar' | undefined =>
+  (c.ui.pane === 'audit' || c.ui.pane === 'timeline' || c.ui.pane === 'similar') && c.panes.includes(c.ui.pane) ? c.ui.pane : undefined;
 
 /** Why nothing can be decided about the selection, if so. */
 function noTarget(c: KeyContext): string | undefined {
@@ -92,8 +94,9 @@ export const BINDINGS: readonly Binding[] = [
     description: "open the selected deployment; on an audit or similar line, that line's deployment",
     match: (k) => k.name === 'return',
     disabled: (c) => {
-      if (c.ui.pane === 'audit') return c.auditIds.at(-1 - c.ui.scroll.audit) ? undefined : 'this audit line belongs to no deployment';
-      if (c.ui.pane === 'similar') {
+      const pane = scrolling(c);
+      if (pane === 'audit') return c.auditIds.at(-1 - c.ui.scroll.audit) ? undefined : 'this audit line belongs to no deployment';
+      if (pane === 'similar') {
         const id = c.similarIds?.[c.ui.scroll.similar];
         return id === undefined ? 'no similar deployment here' : c.get(id) ? undefined : `${id} is in the history only: it finished before this database began`;
       }
@@ -101,8 +104,9 @@ export const BINDINGS: readonly Binding[] = [
     },
     hint: (c) => (c.selected && !c.ui.detail ? 'Enter detail' : undefined),
     run: (c) => {
-      if (c.ui.pane === 'audit' || c.ui.pane === 'similar') {
-        const id = (c.ui.pane === 'audit' ? c.auditIds.at(-1 - c.ui.scroll.audit) : c.similarIds?.[c.ui.scroll.similar]) ?? undefined;
+      const pane = scrolling(c);
+      if (pane === 'audit' || pane === 'similar') {
+        const id = (pane === 'audit' ? c.auditIds.at(-1 - c.ui.scroll.audit) : c.similarIds?.[c.ui.scroll.similar]) ?? undefined;
         return step({ ...c.ui, selectedId: id, detail: true, pane: 'risk', scroll: { ...c.ui.scroll, timeline: 0, similar: 0 } });
       }
       return step({ ...c.ui, detail: true, pane: c.ui.pane === 'deployments' ? 'risk' : c.ui.pane });
