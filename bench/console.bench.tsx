@@ -76,11 +76,11 @@ async function frameTimes(n: number): Promise<{ p50: number; p99: number; cpuP50
 }
 
 /** Cold start in a pseudo-terminal (util-linux `script`): process spawn to the first frame on screen. */
-function coldStart(dbDir: string): Promise<number> {
+function coldStart(dbDir: string, run: number): Promise<number> {
   return new Promise((resolve) => {
     const cli = join(process.cwd(), 'dist', 'source', 'cli.js');
     const t = performance.now();
-    const child = spawn('script', ['-qfec', `node ${cli} --as bench --db ${join(dbDir, 'cold.db')}`, '/dev/null'], { env: { ...process.env, COLUMNS: '120', LINES: '40' }, stdio: ['pipe', 'pipe', 'ignore'] });
+    const child = spawn('script', ['-qfec', `node ${cli} --as bench --db ${join(dbDir, `cold-${run}.db`)}`, '/dev/null'], { env: { ...process.env, COLUMNS: '120', LINES: '40' }, stdio: ['pipe', 'pipe', 'ignore'] });
     let done = false;
     child.stdout.on('data', (chunk: Buffer) => {
       if (!done && chunk.toString().includes('Deployments')) {
@@ -103,8 +103,14 @@ function coldStart(dbDir: string): Promise<number> {
 export async function runConsoleBench(): Promise<void> {
   await withTempDir(async (dir) => {
     const rows: BenchRow[] = [];
-    const cold = await coldStart(dir);
-    rows.push({ metric: 'time to first frame, cold process in a pseudo-terminal (`genops-tui`)', value: Math.round(cold), unit: 'ms', target: '≤ 1,000 ms', met: cold <= 1000 });
+    // The median of five starts: one start on shared cores swings by half a second.
+    const starts: number[] = [];
+    for (let run = 0; run < 5; run++) starts.push(await coldStart(dir, run));
+    starts.sort((a, b) => a - b);
+    const cold = starts[2] ?? NaN;
+    rows.push({ metric: 'time to first frame, cold process in a pseudo-terminal (`genops-tui`), median of 5', value: Math.round(cold), unit: 'ms', target: '≤ 1,000 ms', met: cold <= 1000 });
+    rows.push({ metric: 'the same, fastest of the 5', value: Math.round(starts[0] ?? NaN), unit: 'ms' });
+    rows.push({ metric: 'the same, slowest of the 5', value: Math.round(starts[4] ?? NaN), unit: 'ms' });
     const t0 = performance.now();
     const session = openReplay('fixtures/replay-small.ndjson', { db: join(dir, 'warm.db'), paused: false, speed: 60 }, quiet);
     const app = render(<App model={session.model} operator="bench" readonly={false} theme={{ color: true, ascii: false }} autonomy="GOVERNED" slo={session.slo} autoplay={false} size={{ columns: 120, rows: 40 }} />);
