@@ -75,7 +75,7 @@ export async function auditCommand(sub: string | undefined, flags: { db?: string
         return 0;
       }
       default:
-        throw new UsageError('audit needs a subcommand: verify, tail or export');
+        throw new UsageError('audit needs a subcommand: verify, tail, export, checkpoint, prove or consistency');
     }
   } catch (error) {
     // A corrupt page found while reading: the file is damaged, which is not the same as a broken chain.

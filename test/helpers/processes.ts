@@ -14,17 +14,19 @@ export interface Finished {
 export function run(args: string[], timeoutMs = 60_000): Promise<Finished> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Bytes, joined once: a multi-byte character split across two chunks must not become two U+FFFD.
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => stdout.push(d));
+    child.stderr.on('data', (d: Buffer) => stderr.push(d));
+    const text = (chunks: Buffer[]): string => Buffer.concat(chunks).toString('utf8');
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`timed out: ${args.join(' ')}\n${stdout}\n${stderr}`));
+      reject(new Error(`timed out: ${args.join(' ')}\n${text(stdout)}\n${text(stderr)}`));
     }, timeoutMs);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ code, stdout: text(stdout), stderr: text(stderr) });
     });
   });
 }
