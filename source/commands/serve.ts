@@ -1,6 +1,9 @@
 // `genops-tui serve --listen HOST:PORT`: the engine (with its live loop, so local gates keep working) plus
 // the HTTP API. One line per audit event, like `engine`; SIGTERM/SIGINT stop it cleanly.
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import type { VerifyResult } from '../store/audit-log.js';
+import { verifyParallel } from '../store/audit-verify.js';
 import { sanitize } from '../domain/sanitize.js';
 import { EngineBusy } from '../engine/live-runner.js';
 import { buildServer } from '../server/app.js';
@@ -53,8 +56,10 @@ export async function serveCommand(flags: ServeFlags, io: CommandIo): Promise<nu
     throw error;
   }
   let leased = true;
+  // A long chain is verified by worker threads, so the API keeps answering meanwhile (as `audit verify` does).
+  const verify = (): Promise<VerifyResult> => verifyParallel(live.ctx.db, live.ctx.path, live.engine.audit.count() > 50_000 ? Math.max(2, Math.min(4, availableParallelism())) : 1);
   const stored = storedViews(live.ctx.db, live.engine.audit, (id) => live.ctx.catalog.get(id)?.service.tier ?? 'medium', live.config.plans);
-  const server = await buildServer({ engine: live.engine, tokens: new TokenStore(live.ctx.db), clock: { now: () => Date.now() }, isReady: () => leased, stored }, options);
+  const server = await buildServer({ engine: live.engine, tokens: new TokenStore(live.ctx.db), clock: { now: () => Date.now() }, isReady: () => leased, stored, verify }, options);
   server.ctx.hub.follow((a) => {
     log(`${a.seq} ${a.actor.kind}:${sanitize(a.actor.id, 40)} ${a.event} ${sanitize(a.deploymentId ?? '-', 60)}`);
   });

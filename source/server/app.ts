@@ -12,7 +12,7 @@ import type { Clock } from '../engine/clock.js';
 import type { DeploymentView } from '../engine/deployment-view.js';
 import type { Engine } from '../engine/engine.js';
 import { sameIdentity } from '../domain/identity.js';
-import type { AuditInput } from '../store/audit-log.js';
+import type { AuditInput, VerifyResult } from '../store/audit-log.js';
 import type { TokenCheck, TokenStore } from '../store/tokens.js';
 import { IDENTITY_FIELDS } from './api-schemas.js';
 import { EventHub } from './event-hub.js';
@@ -31,6 +31,8 @@ export interface ServerDeps {
   isReady: () => boolean;
   /** Finished deployments the engine does not hold in memory (they finished before this process started). */
   stored?: (id: string) => DeploymentView | undefined;
+  /** Verifies the chain off the event loop when it is long (`serve` gives worker threads). */
+  verify?: () => Promise<VerifyResult>;
 }
 
 export interface ServerOptions {
