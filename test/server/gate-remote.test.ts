@@ -1,0 +1,69 @@
+// `gate --server` in process against a served engine: the local gate's output and exit codes, a Ctrl-C that
+// withdraws (exit 15), a --wait that runs out (exit 4), a refused request (exit 2) and a bad token (exit 2).
+import { EventEmitter } from 'node:events';
+import { afterAll, describe, expect, it } from 'vitest';
+import { gateCommand } from '../../source/commands/gate.js';
+import type { GateFlags } from '../../source/commands/gate.js';
+import { servedEngine } from './harness.js';
+
+const s = await servedEngine('gate-remote');
+// The served engine runs on a virtual clock: move it on while gates wait.
+const ticker = setInterval(() => s.runUntil(s.clock.now() + 10_000), 10);
+afterAll(() => clearInterval(ticker));
+
+function io() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) } };
+}
+
+const flags = (over: Partial<GateFlags>): GateFlags => ({ server: s.base, migration: false, configChange: false, hotfix: false, noWait: false, json: false, version: '1.0.0', lines: 10, files: 1, ...over });
+
+describe('gate --server', () => {
+  it('a LOW request: decision, states, stage verdicts and the outcome, exit 0, requested by the token', async () => {
+    process.env.GENOPS_TOKEN = s.secrets.requester.valid;
+    const o = io();
+    const code = await gateCommand(flags({ service: 'low-svc', id: 'r1', wait: '20s' }), o.io, new EventEmitter());
+    expect(code).toBe(0);
+    expect(o.err[0]).toBe('submitted r1 (low-svc 1.0.0)');
+    expect(o.err[1]).toMatch(/^decision: proceed \(LOW 0\.\d\d\), plan /);
+    expect(o.err.some((l) => /^state: canary \d+%$/.test(l))).toBe(true);
+    expect(o.out.at(-1)).toBe('r1: succeeded');
+    expect(o.out.filter((l) => /^ {2}\d+%: Pass · /.test(l)).length).toBeGreaterThanOrEqual(5);
+    expect(s.engine.get('r1')?.request.requestedBy).toBe('requester');
+  });
+
+  it('--json: the same report as the local gate', async () => {
+    const o = io();
+    const code = await gateCommand(flags({ service: 'low-svc', id: 'r2', wait: '20s', json: true }), o.io, new EventEmitter());
+    expect(code).toBe(0);
+    expect(JSON.parse(o.out.join('\n'))).toMatchObject({ id: 'r2', outcome: 'succeeded', exitCode: 0, reason: null, level: 'LOW', stages: expect.any(Array) });
+  });
+
+  it('Ctrl-C while waiting for approval withdraws the request (exit 15), audited as the token', async () => {
+    const signals = new EventEmitter();
+    const o = io();
+    const pending = gateCommand(flags({ service: 'crit-svc', id: 'r3', wait: '20s' }), o.io, signals);
+    // Once the gate says it waits (its signal handlers are in place by then).
+    for (let i = 0; i < 200 && !o.err.includes('state: awaiting_approval'); i++) await new Promise((r) => setTimeout(r, 10));
+    signals.emit('SIGINT');
+    expect(await pending).toBe(15);
+    expect(o.err.at(-1)).toBe('cancelled: withdrew r3 (any traffic goes back to the stable version)');
+    expect(s.engine.audit.forDeployment('r3').find((e) => e.event === 'withdrawn')?.actor).toEqual({ kind: 'human', id: 'requester' });
+  });
+
+  it('--wait runs out: withdrawn, exit 4; a duplicate id: exit 2; a bad token: exit 2, nothing sent', async () => {
+    const o = io();
+    expect(await gateCommand(flags({ service: 'crit-svc', id: 'r4', wait: '300ms' }), o.io, new EventEmitter())).toBe(4);
+    expect(o.err.at(-1)).toBe('no outcome within 300ms: withdrew r4 (any traffic goes back to the stable version)');
+    const dup = io();
+    expect(await gateCommand(flags({ service: 'low-svc', id: 'r1' }), dup.io, new EventEmitter())).toBe(2);
+    expect(dup.err.at(-1)).toBe('error: the engine refused r1: deployment "r1" already exists');
+    process.env.GENOPS_TOKEN = s.secrets.requester.revoked;
+    const bad = io();
+    expect(await gateCommand(flags({ service: 'low-svc', id: 'r5' }), bad.io, new EventEmitter())).toBe(2);
+    expect(bad.err.at(-1)).toBe('error: the server refused the token: the token was revoked');
+    expect(s.engine.get('r5')).toBeUndefined();
+    delete process.env.GENOPS_TOKEN;
+  });
+});
