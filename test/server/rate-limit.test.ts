@@ -1,0 +1,20 @@
+// The rate limit is per token: one token over its limit gets 429 with Retry-After; another is unaffected.
+import { describe, expect, it } from 'vitest';
+import { servedEngine } from './harness.js';
+
+const s = await servedEngine('rate', { rateLimit: { max: 5, windowMs: 60_000 } });
+
+describe('per-token rate limit', () => {
+  it('429 past the limit for that token only; probes are not limited; a 429 is not audited', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await s.call('GET', '/v1/whoami', s.secrets.viewer.valid)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    const res = await fetch(`${s.base}/v1/whoami`, { headers: { authorization: `Bearer ${s.secrets.viewer.valid!}` } });
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await res.json()).toMatchObject({ error: 'rate_limited' });
+    expect((await s.call('GET', '/v1/whoami', s.secrets.approver.valid)).status).toBe(200);
+    for (let i = 0; i < 10; i++) expect((await s.call('GET', '/healthz')).status).toBe(200);
+    expect(s.engine.audit.count()).toBe(0);
+  });
+});
