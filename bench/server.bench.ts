@@ -68,9 +68,11 @@ export async function runServerBench(): Promise<void> {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const server = await serve(dbFile, port);
-    const rssOf = async (): Promise<number> => {
+    /** The server's resident set and V8 heap in use, MiB, from its own /metrics. */
+    const memoryOf = async (): Promise<{ rss: number; heap: number }> => {
       const text = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${viewer}` } })).text();
-      return Number(/genops_process_resident_memory_bytes (\d+)/.exec(text)?.[1] ?? NaN) / 2 ** 20;
+      const mib = (re: RegExp): number => Number(re.exec(text)?.[1] ?? NaN) / 2 ** 20;
+      return { rss: mib(/genops_process_resident_memory_bytes (\d+)/), heap: mib(/genops_nodejs_heap_size_used_bytes (\d+)/) };
     };
     const client = new HttpEngineClient(base, ci);
     const db = openDatabase(dbFile);
@@ -98,7 +100,7 @@ export async function runServerBench(): Promise<void> {
       await local();
       await http();
     }
-    const rssStart = await rssOf();
+    const { rss: rssStart, heap: heapStart } = await memoryOf();
     // 1. Round trips, alternating so both see the same engine and the same history size.
     const localMs: number[] = [];
     const httpMs: number[] = [];
@@ -182,7 +184,7 @@ export async function runServerBench(): Promise<void> {
       while (ids.some((id) => !outcome.get(id))) await new Promise((r) => setTimeout(r, 20));
     }
     const manySeconds = (performance.now() - manyStart) / 1000;
-    const rssEnd = await rssOf();
+    const { rss: rssEnd, heap: heapEnd } = await memoryOf();
     db.close();
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
@@ -212,6 +214,8 @@ export async function runServerBench(): Promise<void> {
         { metric: 'a valid status read during the flood: p99', value: round(quantile(probe, 0.99)), unit: 'ms' },
         { metric: `server RSS after warm-up`, value: round(rssStart), unit: 'MiB' },
         { metric: `server RSS after ${MANY.toLocaleString('en-US')} more deployments (${round(manySeconds)} s)`, value: round(rssEnd), unit: 'MiB', target: 'no growth', met: rssEnd <= rssStart * 1.1 },
+        { metric: 'server V8 heap in use after warm-up', value: round(heapStart), unit: 'MiB' },
+        { metric: `server V8 heap in use after ${MANY.toLocaleString('en-US')} more deployments`, value: round(heapEnd), unit: 'MiB' },
       ],
       [
         `A separate \`genops-tui serve\` process with ${CONFIG} (bake 0, one 10 ms sample per stage, poll 10 ms) and --rate-limit 10000000: in the flood no request is turned away by the limit, so every one is refused with 401 and audited (the worst case for the server).`,
