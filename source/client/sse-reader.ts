@@ -20,30 +20,38 @@ export async function* readEvents(body: ReadableStream<Uint8Array>, signal?: Abo
   const cancel = (): void => void reader.cancel().catch(() => undefined);
   if (signal?.aborted) cancel();
   signal?.addEventListener('abort', cancel, { once: true });
+  const eol = /\r\n|\r|\n/g;
   try {
-  for (;;) {
-    const { done, value: chunk } = await reader.read();
-    if (done) return;
-    buffer += decoder.decode(chunk, { stream: true });
-    let nl: number;
-    while ((nl = buffer.search(/\r\n|\r|\n/)) >= 0) {
-      const line = buffer.slice(0, nl);
-      buffer = buffer.slice(nl + (buffer.startsWith('\r\n', nl) ? 2 : 1));
-      if (line === '') {
-        if (data.length > 0) yield { id, event: event || 'message', data: data.join('\n') };
-        event = '';
-        data = [];
-        continue;
+    for (;;) {
+      const { done, value: chunk } = await reader.read();
+      if (done && !buffer.endsWith('\r')) return;
+      // At the end, a CR held back (it might have begun a CRLF) is a line end after all.
+      buffer += done ? '\n' : decoder.decode(chunk, { stream: true });
+      // One pass over the chunk's lines, then one slice: a chunk holding many events costs linear time.
+      let at = 0;
+      eol.lastIndex = 0;
+      for (let m = eol.exec(buffer); m !== null; m = eol.exec(buffer)) {
+        // A CR at the very end may be the first half of CRLF: leave it for the next chunk.
+        if (m[0] === '\r' && m.index === buffer.length - 1) break;
+        const line = buffer.slice(at, m.index);
+        at = m.index + m[0].length;
+        if (line === '') {
+          if (data.length > 0) yield { id, event: event || 'message', data: data.join('\n') };
+          event = '';
+          data = [];
+          continue;
+        }
+        if (line.startsWith(':')) continue;
+        const colon = line.indexOf(':');
+        const field = colon < 0 ? line : line.slice(0, colon);
+        const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+        if (field === 'id') id = value;
+        else if (field === 'event') event = value;
+        else if (field === 'data') data.push(value);
       }
-      if (line.startsWith(':')) continue;
-      const colon = line.indexOf(':');
-      const field = colon < 0 ? line : line.slice(0, colon);
-      const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-      if (field === 'id') id = value;
-      else if (field === 'event') event = value;
-      else if (field === 'data') data.push(value);
+      buffer = buffer.slice(at);
+      if (done) return;
     }
-  }
   } finally {
     signal?.removeEventListener('abort', cancel);
     cancel();
