@@ -80,3 +80,25 @@ describe('wording', () => {
     expect(frame).not.toContain('hold: hold');
   });
 });
+
+describe('the deployments table', () => {
+  it.each([60, 80, 120, 200])('keeps rows distinct at %i columns: long ids keep their suffix, wide service names keep the columns aligned', async (columns) => {
+    const rows = Array.from({ length: 6 }, (_, i) => ({
+      ...failedRollback,
+      id: `deploy-payments-api-2026-11-24-${String(40 + i).padStart(5, '0')}`,
+      request: { ...failedRollback.request, serviceId: i % 2 ? '支付服务-api' : 'payments-api' },
+      state: 'promoted',
+      outcome: 'succeeded',
+      requestedAtMs: i,
+    })) as unknown as DeploymentView[];
+    const theme = { color: false, ascii: false };
+    const { lastFrame } = renderSized(<DeploymentsPane rows={rows} total={6} selectedId={rows[0]!.id} now={60_000} height={10} width={columns} focused sort="age" filter="" theme={theme} />, { columns, rows: 12 });
+    await settle();
+    const lines = (lastFrame() ?? '').split('\n').filter((l) => l.includes('…') && /-000\d\d /.test(l));
+    expect(lines).toHaveLength(6);
+    expect(new Set(lines.map((l) => /-(000\d\d) /.exec(l)?.[1])).size).toBe(6);
+    // Every row as wide as the pane, East Asian names included (two cells a character).
+    const stringWidth = (await import('string-width')).default;
+    for (const l of lines) expect(stringWidth(l)).toBe(columns);
+  });
+});
