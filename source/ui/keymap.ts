@@ -1,6 +1,8 @@
 // Key bindings as one typed table. Each binding carries its handler and its disabled reason (as lazygit's
 // do), so the input router, the hint line, the `?` overlay and the refusal messages all come from here.
 import type { DeploymentView } from '../engine/deployment-view.js';
+import type { OperatorAction } from '../engine/operator-actions.js';
+import { sameIdentity } from '../domain/identity.js';
 import type { KeyPress } from './input.js';
 import { isChar } from './input.js';
 import { stateLabel } from './theme.js';
@@ -50,13 +52,11 @@ function noTarget(c: KeyContext): string | undefined {
   return undefined;
 }
 
-const notAwaiting = (c: KeyContext): string | undefined => {
-  const d = c.selected;
-  return noTarget(c) ?? (d && d.state !== 'awaiting_approval' ? `${d.id} is ${text(d)}, not awaiting approval` : undefined);
-};
-const notCanary = (c: KeyContext): string | undefined => {
-  const d = c.selected;
-  return noTarget(c) ?? (d && !inCanary(d) ? `${d.id} is ${text(d)}, not in canary` : undefined);
+/** Why the engine would refuse `action` on the selection now: the view carries the machine's answer (snapshot.can). */
+const refusedByEngine = (c: KeyContext, action: OperatorAction): string | undefined => {
+  const said = c.selected?.actions?.[action];
+  if (!said) return noTarget(c) ?? 'the engine has not said what is allowed on this deployment';
+  return noTarget(c) ?? (said.allowed ? undefined : said.why);
 };
 
 /** Moves the selection among the rows drawn; from a hidden selection, to the first row. */
@@ -131,7 +131,7 @@ export const BINDINGS: readonly Binding[] = [
     description: 'approve the selected gated deployment (always asks, naming it)',
     match: (k) => isChar(k, 'a'),
     decides: true,
-    disabled: (c) => notAwaiting(c) ?? (c.selected?.request.requestedBy === c.operator ? `${c.operator} requested ${c.selected.id} and cannot approve it` : undefined),
+    disabled: (c) => refusedByEngine(c, 'approve') ?? (c.selected && sameIdentity(c.selected.request.requestedBy, c.operator) ? `${c.operator} requested ${c.selected.id} and cannot approve it` : undefined),
     hint: () => 'a approve',
     run: (c) => {
       const d = c.selected as DeploymentView;
@@ -145,7 +145,7 @@ export const BINDINGS: readonly Binding[] = [
     description: 'reject it (a reason is required)',
     match: (k) => isChar(k, 'r'),
     decides: true,
-    disabled: notAwaiting,
+    disabled: (c) => refusedByEngine(c, 'reject'),
     hint: () => 'r reject',
     run: (c) => {
       const d = c.selected as DeploymentView;
@@ -158,7 +158,7 @@ export const BINDINGS: readonly Binding[] = [
     description: 'resolve a failed rollback once the previous version is restored (say what was done)',
     match: (k) => isChar(k, 'R'),
     decides: true,
-    disabled: (c) => noTarget(c) ?? (c.selected && c.selected.state !== 'rollback_failed' ? `${c.selected.id} is ${text(c.selected)}, not a failed rollback` : undefined),
+    disabled: (c) => refusedByEngine(c, 'resolve'),
     hint: () => 'R resolve',
     run: (c) => {
       const d = c.selected as DeploymentView;
@@ -187,7 +187,7 @@ export const BINDINGS: readonly Binding[] = [
     description: 'promote the selected canary to its next stage',
     match: (k) => isChar(k, 'P'),
     decides: true,
-    disabled: notCanary,
+    disabled: (c) => refusedByEngine(c, 'promote'),
     hint: () => 'P promote',
     run: (c) => step({ ...c.ui, message: undefined }, { kind: 'decide', action: 'promote', id: (c.selected as DeploymentView).id }),
   },
@@ -197,7 +197,7 @@ export const BINDINGS: readonly Binding[] = [
     description: 'abort and roll back the selected canary (asks first, Cancel by default)',
     match: (k) => isChar(k, 'A'),
     decides: true,
-    disabled: notCanary,
+    disabled: (c) => refusedByEngine(c, 'abort'),
     hint: () => 'A abort',
     run: (c) => {
       const d = c.selected as DeploymentView;

@@ -1,5 +1,6 @@
 // The UI reducer without a terminal: the selection is pinned to an id whatever arrives, sorts or filters;
 // a decision acts only on what its dialog showed; Ctrl and Alt combinations are not letters.
+import { actionsFor } from '../helpers/view-actions.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DeploymentView } from '../../source/engine/deployment-view.js';
@@ -32,6 +33,7 @@ function view(id: string, at: number, state: State, level: (typeof LEVELS)[numbe
     requestedAtMs: at,
     updatedAtMs: at,
     finishedAtMs: null,
+    actions: actionsFor(state as DeploymentView['state'], id),
   } as unknown as DeploymentView;
 }
 
@@ -241,7 +243,7 @@ describe('a failed rollback', () => {
     const w = new World();
     w.add(view('ok', 1, 'canary', 'LOW'));
     w.keys(text('R'));
-    expect(w.ui.message?.text).toBe('ok is canary, not a failed rollback');
+    expect(w.ui.message?.text).toBe('deployment "ok" is canary: cannot resolve a rollback'); // the engine's own refusal (view.actions)
     w.add(view('rb', 2, 'rollback_failed' as DeploymentView['state'], 'HIGH'));
     w.keys(text('k'), text('R'));
     expect(w.ui.dialog).toMatchObject({ kind: 'resolveReason', id: 'rb' });
