@@ -1,6 +1,5 @@
 // `npm run bench [-- name...]`: runs the named benchmarks (all by default); each writes bench/results/NAME.{json,md}.
 import './production-env.js'; // first: the console bench measures React's production build, as the CLI runs it
-import './production-env.js'; // first: the console bench measures React's production build, as the CLI runs it
 import { runAssessBench } from './assess.bench.js';
 import { runAuditBench } from './audit.bench.js';
 import { runHnswBench } from './hnsw.bench.js';
