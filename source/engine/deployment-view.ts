@@ -43,6 +43,8 @@ export interface DeploymentView {
   /** In flight: when an unanswered gate expires, and when the current stage's bake ends (console countdowns). */
   approvalExpiresAtMs?: number;
   bakeUntilMs?: number;
+  /** A rollback whose command failed: how many attempts, the last error, and when the engine tries again. */
+  rollback?: { attempts: number; error: string; retryAtMs: number };
   /**
    * What an operator may do now, read off the deployment's machine (`snapshot.can`), and why the rest is refused:
    * the one source of these rules for the console, the API and the CLI. (The engine also refuses a requester

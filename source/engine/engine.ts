@@ -18,7 +18,7 @@ import type { AuditAnnouncement, DeploymentEvent, DeploymentInput, RollbackInput
 import { deploymentMachine } from '../machines/deployment-machine.js';
 import { dueSamples } from './sampling.js';
 import type { Snapshot } from './snapshot-facts.js';
-import { lifecycle, outcomeOf, persistKey, stateKey, viewOf, wakeOf } from './snapshot-facts.js';
+import { lifecycle, outcomeOf, persistKey, rollbackOf, stateKey, viewOf, wakeOf } from './snapshot-facts.js';
 import type { Clock } from './clock.js';
 import type { DeploymentView, StageRecord } from './deployment-view.js';
 import { receivedEntries } from './audit-events.js';
@@ -346,6 +346,7 @@ export class Engine {
       updatedAtMs: now,
       approvalExpiresAtMs: ctx.approvalExpiresAt,
       bakeUntilMs: ctx.bakeUntil,
+      ...rollbackOf(ctx),
     });
     if (outcome) {
       live.view.outcome = outcome;

@@ -44,6 +44,11 @@ export function outcomeOf(s: Snapshot): Outcome | null {
   }
 }
 
+/** The failed rollback's attempts, error and next try, while there is one. */
+export function rollbackOf(ctx: Snapshot['context']): Pick<DeploymentView, 'rollback'> {
+  return ctx.rollbackAttempts ? { rollback: { attempts: ctx.rollbackAttempts, error: ctx.rollbackError ?? '', retryAtMs: ctx.retryRollbackAt ?? 0 } } : {};
+}
+
 /**
  * `view.actions`, computed when read from the machine as it is then (`current`): eight `can` checks per state
  * change would cost the simulator seconds, and nobody reads most of them. Assigning a value replaces the getter.
@@ -90,5 +95,6 @@ export function viewOf(d: { request: DeploymentRequest; tier: Tier; assessment: 
     finishedAtMs: null,
     approvalExpiresAtMs: ctx.approvalExpiresAt,
     bakeUntilMs: ctx.bakeUntil,
+    ...rollbackOf(ctx),
   }, current);
 }

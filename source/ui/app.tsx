@@ -14,7 +14,7 @@ import type { Theme } from './theme.js';
 import { useModelVersion, useTerminalSize } from './use-model-version.js';
 import { useKeys } from './use-keys.js';
 import type { KeyPress } from './input.js';
-import { keyContext, pin, reduceKey } from './ui-reducer.js';
+import { armDialog, keyContext, pin, reduceKey } from './ui-reducer.js';
 import { Body, bodyRows, MIN_COLUMNS, MIN_ROWS, panesOnScreen } from './layouts.js';
 import { ConfirmAbort, ConfirmApprove, DIALOG_HINTS, dialogHeight, FULL_BODY, Help, LineDialog } from './dialogs.js';
 import { Header, HintLine, meters } from './status-bar.js';
@@ -147,7 +147,11 @@ export function App(props: AppProps) {
     if (next.ui !== uiRef.current) setUi(() => next.ui);
     for (const e of next.effects) perform(e);
   };
-  useKeys(onKey, isRawModeSupported);
+  const onReadEnd = (): void => {
+    const armed = armDialog(uiRef.current);
+    if (armed !== uiRef.current) setUi(() => armed);
+  };
+  useKeys(onKey, isRawModeSupported, onReadEnd);
 
   if (size.columns < MIN_COLUMNS || size.rows < MIN_ROWS) {
     return (

@@ -19,6 +19,12 @@ export function pin(ui: UiState, ctx: Pick<UiContext, 'rows'>): UiState {
   return ui.selectedId === undefined && first ? { ...ui, selectedId: first.id } : ui;
 }
 
+/** A read of keys is over: an open confirmation now takes Enter (see `armed`). */
+export function armDialog(ui: UiState): UiState {
+  const d = ui.dialog;
+  return d && (d.kind === 'confirmApprove' || d.kind === 'confirmAbort') && !d.armed ? { ...ui, dialog: { ...d, armed: true } } : ui;
+}
+
 export function reduceKey(ui: UiState, k: KeyPress, ctx: UiContext): Step {
   if (ui.dialog.kind !== 'none') return dialogKey(ui, ui.dialog, k, ctx);
   const binding = bindingFor(k);
@@ -34,6 +40,13 @@ const plain = (k: KeyPress): string | undefined => (k.name === 'text' && !k.ctrl
 const say = (ui: UiState, text: string, error = false): UiState => ({ ...ui, message: { text, error } });
 const close = (ui: UiState): UiState => ({ ...ui, dialog: { kind: 'none' } });
 const words = (s: Seen): string => stateLabel(s.state, { color: false, ascii: true }, s.outcome).text + (s.state === 'canary' || s.state === 'paused' ? ` at stage ${s.stage + 1}` : '');
+
+/** For an abort: the canary still runs (any stage, paused or not); otherwise why not. */
+function stillRunning(id: string, seen: Seen, ctx: UiContext): string | undefined {
+  const now = ctx.get(id);
+  if (now && (now.state === 'canary' || now.state === 'paused') && now.outcome === null) return undefined;
+  return unchanged(id, seen, ctx) ?? `nothing was done: ${id} is no longer in canary`;
+}
 
 /** The deployment as it is now, if it is still as the dialog showed it; otherwise why not. */
 function unchanged(id: string, seen: Seen, ctx: UiContext): string | undefined {
@@ -82,7 +95,9 @@ function dialogKey(ui: UiState, d: Exclude<Dialog, { kind: 'none' }>, k: KeyPres
       }
       if (k.name !== 'return') return none;
       if (d.choice === 'cancel') return { ui: say(close(ui), 'cancelled: nothing was done'), effects: [] };
-      const changed = unchanged(d.id, d.seen, ctx);
+      if (!d.armed) return { ui: say(ui, 'not yet: press Enter again to confirm (keys typed or pasted together with the one that opened this dialog are not a decision)', true), effects: [] };
+      // An abort still means abort while the canary runs on to a later stage: only a change of state refuses it.
+      const changed = d.kind === 'confirmAbort' ? stillRunning(d.id, d.seen, ctx) : unchanged(d.id, d.seen, ctx);
       if (changed) return { ui: say(close(ui), changed, true), effects: [] };
       return d.kind === 'confirmApprove'
         ? { ui: close(ui), effects: [{ kind: 'decide', action: 'approve', id: d.id }] }

@@ -20,8 +20,12 @@ export type Dialog =
   | { kind: 'help'; offset: number }
   | { kind: 'filter'; text: string }
   | { kind: 'command'; text: string }
-  | { kind: 'confirmApprove'; id: string; seen: Seen; choice: 'cancel' | 'approve' }
-  | { kind: 'confirmAbort'; id: string; seen: Seen; choice: 'cancel' | 'abort' }
+  /**
+   * `armed` once the read that opened it is over: an Enter typed or pasted together with the key that opened
+   * the dialog ("a⏎" in one burst) is not taken as a decision nobody saw.
+   */
+  | { kind: 'confirmApprove'; id: string; seen: Seen; choice: 'cancel' | 'approve'; armed?: boolean }
+  | { kind: 'confirmAbort'; id: string; seen: Seen; choice: 'cancel' | 'abort'; armed?: boolean }
   | { kind: 'rejectReason'; id: string; seen: Seen; text: string }
   | { kind: 'resolveReason'; id: string; seen: Seen; text: string };
 

@@ -44,6 +44,17 @@ describe('a failed rollback', () => {
     expect(frame).toContain('needs a human: restore the previous version, then press R (or genops-tui resolve dep-9 --reason "what was done")');
     expect(frame).toContain('error_rate 2.3% > 1.0% at 25%');
   });
+
+  it('failing at the first stage it still names the traffic reached, and it shows why the rollback failed and when it retries', async () => {
+    const atFirst = { ...failedRollback, stage: 0, stages: [], rollback: { attempts: 2, error: 'kubectl: connection refused', retryAtMs: 70_000 } } as unknown as DeploymentView;
+    const { lastFrame } = renderSized(<CanaryPane deployment={atFirst} height={12} width={120} focused={false} theme={{ color: false, ascii: false }} slo={{ errorRate: 0.01, p99Ms: 500 }} now={60_000} />, { columns: 120, rows: 14 });
+    await settle();
+    const frame = lastFrame() ?? '';
+    expect(frame).not.toContain('no traffic');
+    expect(frame).toContain('ROLLBACK FAILED by the system at 1% traffic (stage 1/4)');
+    expect(frame).toContain('rollback attempt 2 failed: kubectl: connection refused');
+    expect(frame).toContain('the engine tries again in 10s');
+  });
 });
 
 describe('wording', () => {

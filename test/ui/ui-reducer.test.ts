@@ -7,7 +7,7 @@ import type { DeploymentView } from '../../source/engine/deployment-view.js';
 import type { KeyPress } from '../../source/ui/input.js';
 import { keysOf } from '../../source/ui/input.js';
 import { visibleDeployments } from '../../source/ui/deployment-list.js';
-import { complete, pin, reduceKey } from '../../source/ui/ui-reducer.js';
+import { armDialog, complete, pin, reduceKey } from '../../source/ui/ui-reducer.js';
 import type { Effect, UiContext, UiState } from '../../source/ui/ui-state.js';
 import { INITIAL_UI } from '../../source/ui/ui-state.js';
 import type { Key } from 'ink';
@@ -51,8 +51,13 @@ class World {
     const rows = visibleDeployments([...this.ds.values()], this.ui.filter, this.ui.sort);
     return { rows, get: (id) => this.ds.get(id), operator: this.operator, readonly: false, replay: true, replayPaused: true, panes: ['deployments', 'canary'], auditIds: [] };
   }
-  /** A key, then what the App does after each render: pin a selection if there is none. */
+  /** A key read on its own, then what the App does after each read and render: arm a dialog, pin a selection. */
   key(k: KeyPress): Effect[] {
+    const effects = this.press(k);
+    this.ui = armDialog(this.ui);
+    return effects;
+  }
+  private press(k: KeyPress): Effect[] {
     const step = reduceKey(this.ui, k, this.ctx());
     this.ui = pin(step.ui, this.ctx());
     this.effects.push(...step.effects);
@@ -60,6 +65,12 @@ class World {
   }
   keys(...ks: KeyPress[]): void {
     for (const k of ks) this.key(k);
+  }
+  /** Keys that arrive in one read (typed in a burst, or pasted). */
+  read(...ks: KeyPress[]): Effect[] {
+    const effects = ks.flatMap((k) => this.press(k));
+    this.ui = armDialog(this.ui);
+    return effects;
   }
   add(d: DeploymentView): void {
     this.ds.set(d.id, d);
@@ -195,7 +206,16 @@ describe('every decision confirms what it acts on', () => {
     expect(w.ui.message).toEqual({ text: 'nothing was done: d1 changed while the dialog was open (was awaiting approval, now canary at stage 1 by replay-bob)', error: true });
   });
 
-  it('a rejection whose deployment moved on is refused too; an abort of a canary that changed stage as well', () => {
+  it('"a" and Enter in one read (a burst, a paste) do not approve: the dialog is shown first, the next Enter decides', () => {
+    const w = new World();
+    w.add(view('d1', 1, 'awaiting_approval', 'LOW'));
+    expect(w.read(text('a'), named('return'))).toEqual([]);
+    expect(w.ui.dialog).toMatchObject({ kind: 'confirmApprove', id: 'd1', armed: true });
+    expect(w.ui.message?.text).toMatch(/^not yet: press Enter again/);
+    expect(w.key(named('return'))).toEqual([{ kind: 'decide', action: 'approve', id: 'd1' }]);
+  });
+
+  it('a rejection whose deployment moved on is refused; an abort still aborts a canary that moved to a later stage', () => {
     const w = new World();
     w.add(view('d1', 1, 'awaiting_approval', 'LOW'));
     w.keys(text('r'), ...'no'.split('').map(text));
@@ -205,8 +225,11 @@ describe('every decision confirms what it acts on', () => {
     w.add(view('c1', 2, 'canary', 'LOW'));
     w.keys(text('k'), text('A'), named('right'));
     w.ds.set('c1', { ...(w.ds.get('c1') as DeploymentView), stage: 1 });
+    expect(w.key(named('return'))).toEqual([{ kind: 'decide', action: 'abort', id: 'c1', reason: 'aborted from the console' }]);
+    w.keys(text('A'), named('right'));
+    w.ds.set('c1', { ...(w.ds.get('c1') as DeploymentView), state: 'promoted', outcome: 'succeeded' });
     expect(w.key(named('return'))).toEqual([]);
-    expect(w.ui.message?.text).toMatch(/was canary at stage 1, now canary at stage 2/);
+    expect(w.ui.message?.text).toMatch(/was canary at stage 2, now promoted/);
   });
 
   it('read-only: the reason comes from the binding, and nothing opens', () => {

@@ -36,7 +36,8 @@ export function CanaryPane(props: { deployment: DeploymentView | undefined; heig
   const errors = d.samples.flatMap((x) => (x.errorRate === undefined ? [] : [x.errorRate]));
   const p99 = d.samples.flatMap((x) => (x.p99Ms === undefined ? [] : [x.p99Ms]));
   const gaps = d.samples.filter((x) => x.providerError !== undefined || (x.errorRate === undefined && x.p99Ms === undefined)).length;
-  const executed = d.stages.length > 0 || running || d.state === 'promoted';
+  // A rollback (done or failing) means traffic was shifted, even when no stage had been judged yet.
+  const executed = d.stages.length > 0 || running || stopped || d.state === 'promoted';
   const reached = d.plan[d.stage];
   const lines = [
     <Text key="plan" wrap="truncate">
@@ -64,7 +65,15 @@ export function CanaryPane(props: { deployment: DeploymentView | undefined; heig
       {clock(d, props.now, dot)}
     </Text>,
     ...(d.state === 'rollback_failed'
-      ? [<Text key="human" wrap="truncate" {...attrs(theme, { color: 'red', bold: true })}>{`  ${glyph(theme, 'warn')} needs a human: restore the previous version, then press R (or genops-tui resolve ${sanitize(d.id)} --reason "what was done")`}</Text>]
+      ? [
+          <Text key="human" wrap="truncate" {...attrs(theme, { color: 'red', bold: true })}>{`  ${glyph(theme, 'warn')} needs a human: restore the previous version, then press R (or genops-tui resolve ${sanitize(d.id)} --reason "what was done")`}</Text>,
+          ...(d.rollback
+            ? wrap(
+                `rollback attempt ${d.rollback.attempts} failed: ${sanitize(d.rollback.error)} ${dot} ${d.rollback.retryAtMs > props.now ? `the engine tries again in ${countdown(d.rollback.retryAtMs - props.now)}` : 'the engine tries again now'}`,
+                Math.max(10, props.width - 8),
+              ).map((l, i) => <Text key={`rb-${i}`} wrap="truncate" {...attrs(theme, { color: 'red' })}>{'    '}{l}</Text>)
+            : []),
+        ]
       : []),
     // The reason in full, wrapped: it names metric, value, threshold and stage.
     ...(d.reason ? wrap(sanitize(d.reason), Math.max(10, props.width - 8)).map((l, i) => <Text key={`reason-${i}`} wrap="truncate">{'    '}{l}</Text>) : []),
