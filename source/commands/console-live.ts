@@ -71,7 +71,12 @@ function openAttached(flags: ConsoleFlags & { catalog?: string }, io: CommandIo)
   const model = new ConsoleModel(engine, undefined, { speed: 1, paused: false });
   model.attachedTo = holder ? `${holder.holder} (pid ${holder.pid})` : 'the running engine';
   model.quarantined = new Quarantine(db).count();
-  model.liveness = () => livenessOf(lease.current(), Date.now(), (pid) => lease.current()?.host !== hostname() || pidAlive(pid));
+  model.liveness = () => {
+    const current = lease.current();
+    // The engine may have been replaced since this console attached: name the one that holds the lease now.
+    if (current) model.attachedTo = `${current.holder} (pid ${current.pid})`;
+    return livenessOf(current, Date.now(), (pid) => current?.host !== hostname() || pidAlive(pid));
+  };
   io.err(`note: another process runs the engine (${model.attachedTo}); this console watches it and sends decisions through it`);
   const timer = setInterval(() => engine.refresh(), REFRESH_MS);
   return sessionOf(model, engine, config, () => {

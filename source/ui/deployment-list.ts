@@ -8,7 +8,9 @@ export function matchesFilter(d: DeploymentView, filter: string): boolean {
   if (!filter) return true;
   const f = filter.toLowerCase();
   const failed = d.outcome === 'rolled_back' || d.outcome === 'failed' || d.state === 'rollback_failed' ? 'failed' : '';
-  return [d.id, d.request.serviceId, d.request.version, d.state, d.outcome ?? '', d.assessment.level, failed].some((s) => s.toLowerCase().includes(f));
+  // The words on screen as well as the internal names: "/rolled back" and "/rollback failed" find what they say.
+  const words = d.state.replace(/_/g, ' ');
+  return [d.id, d.request.serviceId, d.request.version, d.state, words, d.outcome ?? '', (d.outcome ?? '').replace(/_/g, ' '), d.assessment.level, failed].some((s) => s.toLowerCase().includes(f));
 }
 
 export function visibleDeployments(all: readonly DeploymentView[], filter: string, sort: SortKey): DeploymentView[] {

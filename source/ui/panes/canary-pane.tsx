@@ -46,7 +46,8 @@ export function CanaryPane(props: { deployment: DeploymentView | undefined; heig
         ? d.plan.map((p, i) => {
             const v = verdictAt.get(i);
             const current = (running || stopped) && i === d.stage && !v;
-            const mark = v ? (v.verdict === 'Pass' ? glyph(theme, 'ok') : v.verdict === 'Inconclusive' ? '?' : glyph(theme, 'bad')) : current ? (theme.ascii ? '>' : '▶') : glyph(theme, 'dot');
+            // ASCII: a pending stage has no mark (a "-" before "5%" would read as minus five).
+            const mark = v ? (v.verdict === 'Pass' ? glyph(theme, 'ok') : v.verdict === 'Inconclusive' ? '?' : glyph(theme, 'bad')) : current ? (theme.ascii ? '>' : '▶') : theme.ascii ? '' : glyph(theme, 'dot');
             const color = v ? VERDICT_COLOR[v.verdict] : current ? 'cyan' : 'gray';
             return (
               <Text key={i} {...attrs(theme, { color, bold: current })}>
