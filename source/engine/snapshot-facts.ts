@@ -54,10 +54,16 @@ export function rollbackOf(ctx: Snapshot['context']): Pick<DeploymentView, 'roll
  * change would cost the simulator seconds, and nobody reads most of them. Assigning a value replaces the getter.
  */
 export function defineActions(view: Omit<DeploymentView, 'actions'>, current: () => Snapshot): DeploymentView {
+  // Snapshots are immutable: one answer per snapshot, however often a render asks.
+  let memo: { snapshot: Snapshot; actions: DeploymentView['actions'] } | undefined;
   return Object.defineProperty(view, 'actions', {
     enumerable: true,
     configurable: true,
-    get: () => actionsOf(current(), view.id, stateText(view.state, view.outcome)),
+    get: () => {
+      const snapshot = current();
+      if (memo?.snapshot !== snapshot) memo = { snapshot, actions: actionsOf(snapshot, view.id, stateText(view.state, view.outcome)) };
+      return memo.actions;
+    },
     set(value: DeploymentView['actions']) {
       Object.defineProperty(view, 'actions', { value, enumerable: true, configurable: true, writable: true });
     },
