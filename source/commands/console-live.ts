@@ -6,7 +6,7 @@ import { systemClock } from '../engine/clock.js';
 import { EngineBusy } from '../engine/live-runner.js';
 import { loadConfig } from '../io/load.js';
 import { dbPath, openDatabase } from '../store/database.js';
-import { Lease } from '../store/lease.js';
+import { alive as pidAlive, Lease } from '../store/lease.js';
 import { Quarantine } from '../store/quarantine.js';
 import { ConsoleModel } from '../ui/console-model.js';
 import { livenessOf } from '../ui/liveness.js';
@@ -19,14 +19,6 @@ import { openLiveEngine } from './live-engine.js';
 /** How often an attached console reads what the engine wrote. */
 const REFRESH_MS = 250;
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Live: this console is the engine (it takes the lease), with the real clock. */
 export function openLive(flags: ConsoleFlags & { catalog?: string }, io: CommandIo): ReplaySession {

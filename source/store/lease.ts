@@ -12,7 +12,8 @@ export interface LeaseHolder {
 
 export const LEASE_MS = 5_000;
 
-function alive(pid: number): boolean {
+/** Whether a process on this host still exists (EPERM: it does, owned by someone else). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
