@@ -51,7 +51,7 @@ const cli = parseArguments(() => meow(
     $ genops-tui assess --catalog FILE --request FILE|- [--config FILE] [--history FILE] [--db FILE] [--json]
     $ genops-tui history import FILE.ndjson [--catalog FILE] [--db FILE] [--json]
     $ genops-tui similar --request FILE|- [--k 10] [--exact] [--db FILE] [--json]
-    $ genops-tui audit verify|tail|export [-n 20] [--jobs N] [--db FILE] [--json]
+    $ genops-tui audit verify|tail|export [-n 20] [--jobs N] [--deep] [--db FILE] [--json]
     $ genops-tui audit verify --checkpoint FILE --key PUBKEY [--db FILE] [--json]
     $ genops-tui audit checkpoint --key FILE [--out FILE] [--as NAME] [--db FILE]
     $ genops-tui audit prove SEQ [--size N] [--db FILE];  audit consistency OLD NEW [--db FILE]
@@ -88,6 +88,7 @@ const cli = parseArguments(() => meow(
     gate            CI: submit a request, wait for the outcome, exit with its code (see Exit codes)
     engine          The headless engine: runs submitted requests, one log line per event
     approve/reject  Decide a gated deployment through the running engine (same rules as the console)
+    resolve         A human confirms a failed rollback was finished by hand: resolve ID --reason TEXT
     quarantine list Rejected input lines and files, with where they came from and why
     serve           The engine plus its HTTP API (tokens and roles, event stream, /metrics, /openapi.json)
     token           API tokens: shown once at creation, stored as SHA-256; roles in the README
@@ -118,12 +119,16 @@ const cli = parseArguments(() => meow(
                       a stage (the same report, slower: a check of the skip)
 
   Exit codes
-    0 success; 1 audit verify found tampering, or approve/reject refused; 2 bad input or usage (the message
-    names file, line and field); 3 no engine running (gate, approve, reject) or another engine holds the lease (engine)
+    0 success; 1 audit verify found tampering (--deep: or a row differs), approve/reject/resolve refused, or a
+    database error (one line); 2 bad input or usage (the message names file, line and field; for audit: no such
+    file, nothing created); 3 no engine answered (gate, approve, reject, resolve: nothing is applied later),
+    another engine holds the lease (engine: nothing written), or audit: not a readable database
+    engine: 5 its database file or WAL was deleted or replaced under it
     audit verify --checkpoint: 5 the log is truncated, rewritten or forked since the checkpoint,
           6 the checkpoint is not signed by --key (wrong key or altered text)
     gate: 0 promoted, 4 timed out (withdrawn), 10 rejected, 11 expired, 12 blocked, 13 rolled back,
-          14 failed after reaching 100%, 15 withdrawn by Ctrl-C / CI cancel
+          14 failed after reaching 100%, 15 withdrawn by Ctrl-C / CI cancel / SIGHUP, 16 the rollback command
+          failed (traffic may still be on the new version; resolve needed), 17 withdrawal unconfirmed (queued)
 `,
   {
     importMeta: import.meta,
