@@ -11,9 +11,8 @@ import { signCheckpoint } from '../store/audit-checkpoint.js';
 import { checkConsistency } from '../store/audit-consistency.js';
 import { verifyParallel } from '../store/audit-verify.js';
 import { safeJson } from '../domain/safe-json.js';
-import { sanitize } from '../domain/sanitize.js';
-import type { Db } from '../store/database.js';
-import { DatabaseMissing, DatabaseUnreadable, dbPath, openDatabase, openReadOnly } from '../store/database.js';
+import { dbPath, openDatabase } from '../store/database.js';
+import { openForReading } from './audit.js';
 import type { CommandIo } from './io.js';
 import { UsageError } from './io.js';
 
@@ -64,21 +63,6 @@ function nonNegative(value: string | number | undefined, what: string): number {
   const n = typeof value === 'number' ? value : value !== undefined && /^[0-9]+$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isSafeInteger(n) || n < 0) throw new UsageError(`${what} must be a non-negative integer`);
   return n;
-}
-
-/** As `audit verify` opens: read-only, creating nothing; a missing file is a usage error, an unreadable one exit 3. */
-const UNREADABLE_EXIT = 3;
-function openForReading(path: string, io: CommandIo): { db: Db; inMemory: boolean } | number {
-  try {
-    return openReadOnly(path);
-  } catch (error) {
-    if (error instanceof DatabaseMissing) throw new UsageError(`--db ${sanitize(path)}: no such database file (nothing was created)`);
-    if (error instanceof DatabaseUnreadable) {
-      io.err(`error: ${sanitize(error.message)}`);
-      return UNREADABLE_EXIT;
-    }
-    throw error;
-  }
 }
 
 export async function auditProofsCommand(sub: string, args: readonly string[], flags: ProofFlags, io: CommandIo): Promise<number> {

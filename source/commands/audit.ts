@@ -24,16 +24,10 @@ export function auditLine(e: AuditEntry, payloadWidth = 120): string {
 /** Above this many entries, verify uses every core (the chain splits into ranges; see audit-verify.ts). */
 const PARALLEL_FROM = 200_000;
 
-/** Subcommands that only read: they open the file read-only and never create or migrate it. */
-const READ_ONLY = new Set(['verify', 'tail', 'export']);
-
-export async function auditCommand(sub: string | undefined, flags: { db?: string; json: boolean; count?: number; jobs?: number; deep?: boolean }, io: CommandIo): Promise<number> {
-  const path = dbPath(flags.db);
-  let db: Db;
-  let inMemory = false;
+/** Read-only, creating nothing: a missing file is a usage error (exit 2), an unreadable one exit 3 (said here). */
+export function openForReading(path: string, io: CommandIo): { db: Db; inMemory: boolean } | number {
   try {
-    if (READ_ONLY.has(sub ?? '')) ({ db, inMemory } = openReadOnly(path));
-    else db = openDatabase(path);
+    return openReadOnly(path);
   } catch (error) {
     if (error instanceof DatabaseMissing) throw new UsageError(`--db ${sanitize(path)}: no such database file (nothing was created)`);
     if (error instanceof DatabaseUnreadable) {
@@ -42,6 +36,16 @@ export async function auditCommand(sub: string | undefined, flags: { db?: string
     }
     throw error;
   }
+}
+
+/** Subcommands that only read: they open the file read-only and never create or migrate it. */
+const READ_ONLY = new Set(['verify', 'tail', 'export']);
+
+export async function auditCommand(sub: string | undefined, flags: { db?: string; json: boolean; count?: number; jobs?: number; deep?: boolean }, io: CommandIo): Promise<number> {
+  const path = dbPath(flags.db);
+  const opened = READ_ONLY.has(sub ?? '') ? openForReading(path, io) : { db: openDatabase(path), inMemory: false };
+  if (typeof opened === 'number') return opened;
+  const { db, inMemory } = opened;
   try {
     const log = new AuditLog(db);
     switch (sub) {

@@ -1,8 +1,7 @@
 // `genops-tui engine`: the headless engine. One line per event; exits cleanly on SIGTERM or SIGINT.
 import { sanitize } from '../domain/sanitize.js';
-import { EngineBusy } from '../engine/live-runner.js';
 import type { CommandIo } from './io.js';
-import { openLiveEngine } from './live-engine.js';
+import { startLiveEngine } from './live-engine.js';
 
 export const ENGINE_BUSY_EXIT = 3;
 /** The database file was deleted or replaced under the running engine. */
@@ -10,31 +9,14 @@ export const ENGINE_FATAL_EXIT = 5;
 
 export function engineCommand(flags: { db?: string; catalog?: string; config?: string }, io: CommandIo): Promise<number> {
   const log = (line: string): void => io.out(`${new Date().toISOString()} ${line}`);
-  let live: ReturnType<typeof openLiveEngine>;
-  try {
-    live = openLiveEngine(flags, log);
-  } catch (error) {
-    if (!(error instanceof EngineBusy)) throw error;
-    io.err(`error: ${error.message}`);
-    return Promise.resolve(ENGINE_BUSY_EXIT);
-  }
-  if (live.usesSimulatedMetrics) log('no live.metricsCommand configured: canaries read the simulated healthy metric source');
+  const live = startLiveEngine(flags, log, io);
+  if (!live) return Promise.resolve(ENGINE_BUSY_EXIT);
   live.engine.on((e) => {
     if (e.kind !== 'audit') return;
     const a = e.entry;
     const detail = ['action', 'level', 'percent', 'verdict', 'outcome', 'reason'].flatMap((k) => (a.payload[k] === undefined ? [] : [`${k}=${String(a.payload[k])}`]));
     log(`${a.seq} ${a.actor.kind}:${sanitize(a.actor.id, 40)} ${a.event} ${sanitize(a.deploymentId ?? '-', 60)} ${sanitize(detail.join(' '), 200)}`);
   });
-  try {
-    live.runner.start();
-  } catch (error) {
-    live.ctx.close();
-    if (error instanceof EngineBusy) {
-      io.err(`error: ${error.message}`);
-      return Promise.resolve(ENGINE_BUSY_EXIT);
-    }
-    throw error;
-  }
   return new Promise((resolve) => {
     let stopping = false;
     const stop = (signal: string, code = 0): void => {

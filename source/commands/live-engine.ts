@@ -46,3 +46,26 @@ export function openLiveEngine(flags: { db?: string; catalog?: string; config?: 
   const runner = new LiveRunner({ engine, submissions: new Submissions(ctx.db), lease: new Lease(ctx.db), clock, pollMs: live.pollMs, log, fileWatch: new DatabaseFileWatch(ctx.path), ...(advising ? { advising } : {}), ...(checkpoints ? { checkpoints } : {}) });
   return { ctx, config, engine, runner, usesSimulatedMetrics };
 }
+
+/**
+ * Opens the live engine and starts its loop with the lease taken; undefined (having said why, and written nothing)
+ * when another engine holds the lease, whether noticed before opening or when taking it.
+ */
+export function startLiveEngine(flags: { db?: string; catalog?: string; config?: string }, log: (line: string) => void, io: { err(text: string): void }): LiveEngine | undefined {
+  let live: LiveEngine;
+  try {
+    live = openLiveEngine(flags, log);
+    if (live.usesSimulatedMetrics) log('no live.metricsCommand configured: canaries read the simulated healthy metric source');
+    try {
+      live.runner.start();
+    } catch (error) {
+      live.ctx.close();
+      throw error;
+    }
+  } catch (error) {
+    if (!(error instanceof EngineBusy)) throw error;
+    io.err(`error: ${error.message}`);
+    return undefined;
+  }
+  return live;
+}

@@ -5,7 +5,6 @@ import { availableParallelism } from 'node:os';
 import type { VerifyResult } from '../store/audit-log.js';
 import { verifyParallel } from '../store/audit-verify.js';
 import { sanitize } from '../domain/sanitize.js';
-import { EngineBusy } from '../engine/live-runner.js';
 import { buildServer } from '../server/app.js';
 import { storedViews } from '../server/stored-view.js';
 import type { ServerOptions } from '../server/app.js';
@@ -13,7 +12,7 @@ import { TokenStore } from '../store/tokens.js';
 import { ENGINE_BUSY_EXIT } from './engine-command.js';
 import type { CommandIo } from './io.js';
 import { UsageError } from './io.js';
-import { openLiveEngine } from './live-engine.js';
+import { startLiveEngine } from './live-engine.js';
 
 export interface ServeFlags {
   db?: string;
@@ -43,18 +42,8 @@ export async function serveCommand(flags: ServeFlags, io: CommandIo): Promise<nu
     ...(flags.rateLimit ? { rateLimit: { max: flags.rateLimit, windowMs: 60_000 } } : {}),
   };
   const log = (line: string): void => io.out(`${new Date().toISOString()} ${line}`);
-  const live = openLiveEngine(flags, log);
-  if (live.usesSimulatedMetrics) log('no live.metricsCommand configured: canaries read the simulated healthy metric source');
-  try {
-    live.runner.start();
-  } catch (error) {
-    live.ctx.close();
-    if (error instanceof EngineBusy) {
-      io.err(`error: ${error.message}`);
-      return ENGINE_BUSY_EXIT;
-    }
-    throw error;
-  }
+  const live = startLiveEngine(flags, log, io);
+  if (!live) return ENGINE_BUSY_EXIT;
   let leased = true;
   // A long chain is verified by worker threads, so the API keeps answering meanwhile (as `audit verify` does).
   const verify = (): Promise<VerifyResult> => verifyParallel(live.ctx.db, live.ctx.path, live.engine.audit.count() > 50_000 ? Math.max(2, Math.min(4, availableParallelism())) : 1);
