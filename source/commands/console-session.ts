@@ -2,6 +2,7 @@
 import type { Config } from '../domain/config.js';
 import type { ConsoleEngine } from '../ui/console-engine.js';
 import type { ConsoleModel } from '../ui/console-model.js';
+import type { VerifyResult } from '../store/audit-log.js';
 
 export interface ConsoleFlags {
   db?: string;
@@ -22,6 +23,8 @@ export interface ReplaySession {
   close(): void;
   autonomy: string;
   slo: { errorRate: number; p99Ms: number };
+  /** The chain recomputed, where this process holds the database (a replay's plain summary says it). */
+  verifyAudit?: () => VerifyResult;
 }
 
 export function sessionOf(model: ConsoleModel, engine: ConsoleEngine, config: Config, close: () => void): ReplaySession {

@@ -68,10 +68,11 @@ export function openReplay(file: string, flags: Pick<ConsoleFlags, 'db' | 'confi
     model.quarantined += 1;
     io.err(`warning: ${file}: request ${sanitize(request.id)} refused: ${sanitize(reason)}`);
   };
-  return sessionOf(model, engine, config, () => {
+  const session = sessionOf(model, engine, config, () => {
     history.index.persist();
     db.close();
   });
+  return { ...session, verifyAudit: () => engine.audit.verify() };
 }
 
 export async function consoleCommand(file: string | undefined, flags: ConsoleFlags & { live?: boolean; catalog?: string }, io: CommandIo): Promise<number> {
@@ -131,6 +132,7 @@ function plainSummary(session: ReplaySession, io: CommandIo): void {
   for (const d of [...ds].sort((a, b) => b.requestedAtMs - a.requestedAtMs).slice(0, 10)) {
     io.out(`  ${sanitize(d.id).padEnd(12)} ${sanitize(d.request.serviceId).padEnd(10)} ${d.assessment.level.padEnd(8)} ${(d.outcome ?? d.state).padEnd(11)} ${sanitize(d.reason, 80)}`);
   }
-  const v = session.engine.audit.verify();
+  const v = session.verifyAudit?.();
+  if (!v) return;
   io.out(v.ok ? `audit trail intact: ${v.count} entries` : `audit trail TAMPERED at seq ${v.seq}`);
 }

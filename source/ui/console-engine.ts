@@ -2,14 +2,25 @@
 // that it attaches to, whose decisions arrive later (they go through that engine's queue).
 import type { DeploymentView } from '../engine/deployment-view.js';
 import type { EngineListener } from '../engine/engine.js';
-import type { AuditLog } from '../store/audit-log.js';
+import type { AuditEntry } from '../store/audit-log.js';
+
+/**
+ * What the panes read of the audit trail: the SQLite log (replay, --live, attached), or the entries an HTTP
+ * console has been sent over the event stream.
+ */
+export interface AuditTrail {
+  /** The last n entries, oldest first. */
+  tail(n: number): AuditEntry[];
+  /** One deployment's entries, oldest first (over HTTP: as far as they have arrived yet). */
+  forDeployment(deploymentId: string): AuditEntry[];
+}
 
 type Decided = DeploymentView | Promise<DeploymentView>;
 
 export interface ConsoleEngine {
   readonly deployments: DeploymentView[];
   get(id: string): DeploymentView | undefined;
-  readonly audit: AuditLog;
+  readonly audit: AuditTrail;
   on(listener: EngineListener): () => void;
   approve(id: string, by: string, reason?: string): Decided;
   reject(id: string, by: string, reason: string): Decided;

@@ -25,11 +25,13 @@ export interface PendingDecision {
 /** The audit event each decision writes when the engine applies it. */
 const APPLIED: Record<string, string> = { approve: 'approved', reject: 'rejected', pause: 'pause_requested', resume: 'resumed', promote: 'promoted_by_operator', abort: 'aborted', resolve: 'rollback_resolved' };
 
-/** The engine's heartbeat as an attached console sees it. */
+/** The engine's heartbeat as an attached console (or one over HTTP) sees it. */
 export interface Liveness {
   state: 'alive' | 'stale' | 'gone';
-  /** Since the engine last renewed its lease. */
+  /** Since the engine last renewed its lease (over HTTP: since the server last said it was ready). */
   ageMs: number | undefined;
+  /** Over HTTP, what was seen: the server, its engine, the event stream ("stream connected"). */
+  detail?: string;
 }
 
 export const SPEEDS = [1, 2, 5, 10, 30, 60, 120, 300, 600] as const;

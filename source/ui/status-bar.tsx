@@ -57,10 +57,11 @@ export function Header(props: {
   const { theme, meters: m } = props;
   const dot = ` ${glyph(theme, 'dot')} `;
   const live = props.liveness;
+  const detail = live?.detail ? ` (${sanitize(live.detail, 60)})` : '';
   const engine = live
     ? live.state === 'alive'
-      ? <Text {...attrs(theme, { color: 'green' })}>engine {theme.ascii ? 'ok' : '●'} alive {live.ageMs === undefined ? '' : `${(live.ageMs / 1000).toFixed(1)}s`}</Text>
-      : <Text {...attrs(theme, { color: 'red', bold: true })}>engine {live.state === 'stale' ? `STALE ${age(live.ageMs ?? 0)}` : 'GONE'} {glyph(theme, 'warn')}</Text>
+      ? <Text {...attrs(theme, { color: 'green' })}>engine {theme.ascii ? 'ok' : '●'} alive {live.ageMs === undefined ? '' : `${(live.ageMs / 1000).toFixed(1)}s`}{detail}</Text>
+      : <Text {...attrs(theme, { color: 'red', bold: true })}>engine {live.state === 'stale' ? `STALE ${age(live.ageMs ?? 0)}` : 'GONE'} {glyph(theme, 'warn')}{detail}</Text>
     : null;
   const p = props.pending[0];
   // Most urgent first: at 80 columns the end of this line is cut.
