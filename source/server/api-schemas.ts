@@ -32,6 +32,8 @@ export const listQuery = z.strictObject({
   state: z.string().max(40).optional(),
   inFlight: z.enum(['true', 'false']).optional(),
   limit: count(10_000).optional(),
+  /** "true": each deployment in full, as GET /v1/deployments/:id answers (a console's first load). */
+  detail: z.enum(['true', 'false']).optional(),
 });
 
 export const auditQuery = z.strictObject({

@@ -142,10 +142,10 @@ export const ROUTES: readonly ApiRoute[] = [
   {
     method: 'GET', url: '/v1/deployments', permission: 'read', summary: 'Deployments, newest request first', tag: 'deployments', query: listQuery,
     handler: (ctx, { query }) => {
-      const q = query as { state?: string; inFlight?: 'true' | 'false'; limit?: number };
+      const q = query as { state?: string; inFlight?: 'true' | 'false'; limit?: number; detail?: 'true' | 'false' };
       const all = ctx.engine.deployments.filter((d) => (q.state === undefined || d.state === q.state) && (q.inFlight === undefined || (d.outcome === null) === (q.inFlight === 'true')));
       all.sort((a, b) => b.requestedAtMs - a.requestedAtMs || (a.id < b.id ? -1 : 1));
-      return { count: all.length, deployments: all.slice(0, q.limit ?? 500).map(deploymentSummary) };
+      return { count: all.length, deployments: all.slice(0, q.limit ?? 500).map(q.detail === 'true' ? deploymentDetail : deploymentSummary) };
     },
   },
   { method: 'GET', url: '/v1/deployments/:id', permission: 'read', summary: 'One deployment: request, assessment, stages, samples', tag: 'deployments', params: idParams, handler: (ctx, { params }) => deploymentDetail(deployment(ctx, params.id as string)) },

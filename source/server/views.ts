@@ -30,5 +30,16 @@ export function deploymentSummary(d: DeploymentView): Record<string, unknown> {
 }
 
 export function deploymentDetail(d: DeploymentView): Record<string, unknown> {
-  return { ...deploymentSummary(d), request: d.request, assessment: d.assessment, stagePlan: d.plan, stages: d.stages, samples: d.samples };
+  return {
+    ...deploymentSummary(d),
+    request: d.request,
+    assessment: d.assessment,
+    stagePlan: d.plan,
+    stages: d.stages,
+    samples: d.samples,
+    // The countdowns a console shows: an unanswered gate's expiry, the current stage's bake, a failed rollback's next try.
+    approvalExpiresAt: iso(d.approvalExpiresAtMs ?? null),
+    bakeUntil: iso(d.bakeUntilMs ?? null),
+    rollback: d.rollback ? { attempts: d.rollback.attempts, error: d.rollback.error, retryAt: iso(d.rollback.retryAtMs) } : null,
+  };
 }
