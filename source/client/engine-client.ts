@@ -33,13 +33,20 @@ export interface AwaitOptions {
   signal?: AbortSignal;
   /** Called with each status seen while waiting (for "state: canary 5%" lines). */
   onStatus?: (status: DeploymentStatus) => void;
+  /** The request was submitted watched: keep telling the engine someone waits (it withdraws it otherwise). */
+  keepAlive?: boolean;
+}
+
+export interface SubmitOptions {
+  /** The caller will wait for the outcome and keep it alive (`AwaitOptions.keepAlive`); the engine withdraws it when that stops. */
+  watch?: boolean;
 }
 
 export interface EngineClient {
   readonly transport: 'local' | 'http';
   /** Who the engine will record as the actor: the token's name over HTTP, a claim locally. */
   identity(): Promise<string>;
-  submit(request: Omit<DeploymentRequest, 'requestedBy'> & { requestedBy?: string }): Promise<SubmitAnswer>;
+  submit(request: Omit<DeploymentRequest, 'requestedBy'> & { requestedBy?: string }, options?: SubmitOptions): Promise<SubmitAnswer>;
   status(id: string): Promise<DeploymentStatus | undefined>;
   awaitOutcome(id: string, options: AwaitOptions): Promise<Awaited>;
   act(id: string, action: OperatorAction, reason?: string): Promise<ActionAnswer>;

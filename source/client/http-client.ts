@@ -5,7 +5,9 @@ import type { Assessment } from '../domain/assess.js';
 import type { AuditEntry } from '../store/audit-log.js';
 import type { OperatorAction } from '../store/submissions.js';
 import { Backoff, sleep } from './backoff.js';
-import type { ActionAnswer, AwaitOptions, Awaited, DeploymentStatus, EngineClient, SubmitAnswer } from './engine-client.js';
+import type { ActionAnswer, AwaitOptions, Awaited, DeploymentStatus, EngineClient, SubmitAnswer, SubmitOptions } from './engine-client.js';
+import { SUBMIT_WAIT_MS } from '../server/submission-queue.js';
+import { HEARTBEAT_MS } from '../store/submissions.js';
 import { isFinal } from './engine-client.js';
 import { readEvents } from './sse-reader.js';
 
@@ -62,7 +64,7 @@ export class HttpEngineClient implements EngineClient {
   }
 
   /** One call, retried on transient failures until `until`; throws Unreachable after it. */
-  private async call(method: string, path: string, body?: unknown, until = Date.now() + this.retryMs, signal?: AbortSignal): Promise<Call> {
+  private async call(method: string, path: string, body?: unknown, until = Date.now() + this.retryMs, signal?: AbortSignal, timeoutMs = this.callTimeoutMs): Promise<Call> {
     const backoff = new Backoff();
     let last = 'no attempt';
     for (;;) {
@@ -71,7 +73,7 @@ export class HttpEngineClient implements EngineClient {
           method,
           headers: { authorization: `Bearer ${this.token}`, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
           ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-          signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(this.callTimeoutMs)]) : AbortSignal.timeout(this.callTimeoutMs),
+          signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
         });
         const text = await res.text();
         let json: Record<string, unknown> = {};
@@ -112,15 +114,17 @@ export class HttpEngineClient implements EngineClient {
     return this.me;
   }
 
-  async submit(request: Parameters<EngineClient['submit']>[0]): Promise<SubmitAnswer> {
-    const { requestedBy: _identityComesFromTheToken, ...body } = request;
+  async submit(request: Parameters<EngineClient['submit']>[0], options: SubmitOptions = {}): Promise<SubmitAnswer> {
+    const { requestedBy: _identityComesFromTheToken, ...rest } = request;
+    const body = options.watch ? { ...rest, watch: true } : rest;
     const until = Date.now() + this.retryMs;
     let lostAnAnswer = false;
     for (;;) {
       let c: Call;
       try {
         // One attempt at a time: a submission is not idempotent, so a lost answer is checked, not resent blindly.
-        c = await this.call('POST', '/v1/deployments', body, Date.now());
+        // The engine answers once it has assessed the request, a model advisor's time included.
+        c = await this.call('POST', '/v1/deployments', body, Date.now(), undefined, SUBMIT_WAIT_MS + 15_000);
       } catch (error) {
         if (!(error instanceof Unreachable)) throw error;
         lostAnAnswer = true;
@@ -221,6 +225,11 @@ export class HttpEngineClient implements EngineClient {
     const stop = (): void => controller.abort();
     options.signal?.addEventListener('abort', stop, { once: true });
     const timer = setTimeout(stop, Math.max(0, options.until - Date.now()));
+    // Watched: a keep-alive every HEARTBEAT_MS; one lost while the server restarts is made up by the next.
+    const beat = (): void => {
+      this.call('POST', `/v1/deployments/${encodeURIComponent(id)}/keepalive`, {}, Date.now() + HEARTBEAT_MS, controller.signal).catch(() => undefined);
+    };
+    const heartbeat = options.keepAlive ? setInterval(beat, HEARTBEAT_MS) : undefined;
     let final: DeploymentStatus | undefined;
     const look = async (): Promise<void> => {
       if (final) return;
@@ -266,6 +275,7 @@ export class HttpEngineClient implements EngineClient {
       if (fault !== undefined) throw fault;
     } finally {
       clearTimeout(timer);
+      clearInterval(heartbeat);
       options.signal?.removeEventListener('abort', stop);
     }
     if (final) return { result: 'finished', status: final };

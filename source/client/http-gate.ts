@@ -36,7 +36,7 @@ export async function gateRemotely(client: HttpEngineClient, request: Deployment
     io.err(`error: ${sanitize(flags.request)}: requestedBy "${sanitize(request.requestedBy)}" is not this token's name ("${sanitize(me)}"); over HTTP the request is recorded as the token's`);
     return GATE_EXIT.badInput;
   }
-  const submitted = await client.submit({ ...request, requestedBy: me });
+  const submitted = await client.submit({ ...request, requestedBy: me }, { watch: !flags.noWait });
   if (submitted.result === 'refused') {
     io.err(`error: the engine refused ${sanitize(request.id)}: ${sanitize(submitted.error)}`);
     return GATE_EXIT.badInput;
@@ -72,7 +72,7 @@ export async function gateRemotely(client: HttpEngineClient, request: Deployment
       }
     };
     follow(submitted.status);
-    const waited = isFinal(submitted.status) ? { result: 'finished' as const, status: submitted.status } : await client.awaitOutcome(request.id, { until: start + waitMs, signal: controller.signal, onStatus: follow });
+    const waited = isFinal(submitted.status) ? { result: 'finished' as const, status: submitted.status } : await client.awaitOutcome(request.id, { until: start + waitMs, signal: controller.signal, onStatus: follow, keepAlive: true });
     if (waited.result === 'finished') return await report(client, request, waited.status, flags, io);
     return await withdraw(client, request, waited.result === 'cancelled' ? 'cancelled' : `no outcome within ${flags.wait ?? '6h'}`, waited.result === 'cancelled' ? GATE_EXIT.withdrawn : GATE_EXIT.timedOut, flags, io);
   } finally {

@@ -14,7 +14,7 @@ import type { AuditEntry } from '../store/audit-log.js';
 import { dbPath, openDatabase } from '../store/database.js';
 import type { Db } from '../store/database.js';
 import { Lease } from '../store/lease.js';
-import { ACCEPT_WINDOW_MS, REAL_TIME, Submissions } from '../store/submissions.js';
+import { ACCEPT_WINDOW_MS, HEARTBEAT_MS, REAL_TIME, Submissions } from '../store/submissions.js';
 import type { WaitTime } from '../store/submissions.js';
 import type { CommandIo } from './io.js';
 import { UsageError } from './io.js';
@@ -105,11 +105,7 @@ export { ACCEPT_WINDOW_MS };
 export const NO_WAIT_ACCEPT_MS = 60_000;
 /** The signals that cancel a waiting gate (it withdraws its request, exit 15). */
 export const CANCEL_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-/**
- * A waiting gate moves its request's deadline ACCEPT_WINDOW_MS ahead at least this often, also while the
- * deployment runs: a gate killed outright (SIGKILL) stops doing so, and the engine withdraws the deployment.
- */
-export const HEARTBEAT_MS = 2_000;
+export { HEARTBEAT_MS };
 /** How long a gate that gives up waits for the engine to confirm its withdrawal. */
 export const WITHDRAW_CONFIRM_MS = 10_000;
 

@@ -7,6 +7,8 @@ import { verifyParallel } from '../store/audit-verify.js';
 import { sanitize } from '../domain/sanitize.js';
 import { buildServer } from '../server/app.js';
 import { storedViews } from '../server/stored-view.js';
+import { SubmissionQueue } from '../server/submission-queue.js';
+import { Submissions } from '../store/submissions.js';
 import type { ServerOptions } from '../server/app.js';
 import { TokenStore } from '../store/tokens.js';
 import { ENGINE_BUSY_EXIT } from './engine-command.js';
@@ -42,13 +44,16 @@ export async function serveCommand(flags: ServeFlags, io: CommandIo): Promise<nu
     ...(flags.rateLimit ? { rateLimit: { max: flags.rateLimit, windowMs: 60_000 } } : {}),
   };
   const log = (line: string): void => io.out(`${new Date().toISOString()} ${line}`);
-  const live = startLiveEngine(flags, log, io);
+  const live = await startLiveEngine(flags, log, io);
   if (!live) return ENGINE_BUSY_EXIT;
   let leased = true;
   // A long chain is verified by worker threads, so the API keeps answering meanwhile (as `audit verify` does).
   const verify = (): Promise<VerifyResult> => verifyParallel(live.ctx.db, live.ctx.path, live.engine.audit.count() > 50_000 ? Math.max(2, Math.min(4, availableParallelism())) : 1);
   const stored = storedViews(live.ctx.db, live.engine.audit, (id) => live.ctx.catalog.get(id)?.service.tier ?? 'medium', live.config.plans);
-  const server = await buildServer({ engine: live.engine, tokens: new TokenStore(live.ctx.db), clock: { now: () => Date.now() }, isReady: () => leased, stored, verify }, options);
+  // Requests over HTTP take the queue a local gate's take: the live loop assesses them (a model advisor too) and
+  // withdraws a watched one whose client went quiet.
+  const queue = new SubmissionQueue({ submissions: new Submissions(live.ctx.db), wake: () => live.runner.wake(), view: (id) => live.engine.get(id) ?? stored(id), isReady: () => leased });
+  const server = await buildServer({ engine: live.engine, tokens: new TokenStore(live.ctx.db), clock: { now: () => Date.now() }, isReady: () => leased, stored, verify, queue }, options);
   server.ctx.hub.follow((a) => {
     log(`${a.seq} ${a.actor.kind}:${sanitize(a.actor.id, 40)} ${a.event} ${sanitize(a.deploymentId ?? '-', 60)}`);
   });

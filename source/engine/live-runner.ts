@@ -34,6 +34,7 @@ const MAX_BACKOFF_MS = 30_000;
 export class LiveRunner {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running = false;
+  private passing = false;
   private failures = 0;
   /** Called when the lease is lost to another engine: this one must stop driving. */
   onLostLease: (() => void) | undefined;
@@ -49,8 +50,16 @@ export class LiveRunner {
       throw new EngineBusy(`another engine holds the lease (${h?.holder ?? 'unknown'}, pid ${h?.pid ?? '?'})`);
     }
     const resumed = engine.restore();
+    this.deps.submissions.renewWatched(clock.now() + ACCEPT_WINDOW_MS);
     log(`engine started (${lease.holder}); resumed ${resumed} in-flight deployment${resumed === 1 ? '' : 's'}`);
     this.running = true;
+    this.schedule(0);
+  }
+
+  /** Something was queued in this process (a request over HTTP): run a pass now rather than at the next poll. */
+  wake(): void {
+    if (!this.running || this.passing || this.failures > 0) return;
+    if (this.timer) clearTimeout(this.timer);
     this.schedule(0);
   }
 
@@ -61,6 +70,7 @@ export class LiveRunner {
 
   /** One pass, and the next one scheduled whatever happens: an engine that dies on one error strands every gate. */
   step(): void {
+    this.passing = true;
     try {
       this.pass();
       this.failures = 0;
@@ -70,6 +80,8 @@ export class LiveRunner {
       const delay = Math.min(MAX_BACKOFF_MS, this.deps.pollMs * 2 ** Math.min(10, this.failures));
       this.deps.log(`error in engine loop (retrying in ${Math.round(delay / 100) / 10} s): ${describe(error)}`);
       this.schedule(delay);
+    } finally {
+      this.passing = false;
     }
   }
 
@@ -122,7 +134,7 @@ export class LiveRunner {
       // One transaction: a submission is never accepted twice, nor run without being marked accepted, nor run
       // after its gate withdrew it (accept is conditional on it still pending).
       engine.atomically(() => {
-        if (submissions.accept(s.id)) engine.submit(s.request, 'gate', assessment);
+        if (submissions.accept(s.id)) engine.submit(s.request, s.via, assessment);
       });
     } catch (error) {
       // Only a refusal is final; anything else (a busy database) leaves the request queued for the next pass.

@@ -16,6 +16,8 @@ export const submitBody = z.strictObject({
   requestedAt: requestSchema.shape.requestedAt.optional(),
   change: changeSchema,
   pipelineUrl: requestSchema.shape.pipelineUrl,
+  /** The caller waits for the outcome and sends keep-alives; when they stop, the engine withdraws the deployment. */
+  watch: z.boolean().optional(),
 });
 export type SubmitBody = z.infer<typeof submitBody>;
 

@@ -16,6 +16,7 @@ import type { AuditInput, VerifyResult } from '../store/audit-log.js';
 import type { TokenCheck, TokenStore } from '../store/tokens.js';
 import { IDENTITY_FIELDS } from './api-schemas.js';
 import { EventHub } from './event-hub.js';
+import type { SubmissionQueue } from './submission-queue.js';
 import { errorCode, HttpError } from './http-error.js';
 import { serverMetrics } from './metrics.js';
 import type { ApiContext, ApiRoute, Identity } from './routes.js';
@@ -33,6 +34,8 @@ export interface ServerDeps {
   stored?: (id: string) => DeploymentView | undefined;
   /** Verifies the chain off the event loop when it is long (`serve` gives worker threads). */
   verify?: () => Promise<VerifyResult>;
+  /** The engine's submission queue (`serve`); without it (an engine with no live loop) requests go straight in. */
+  queue?: SubmissionQueue;
 }
 
 export interface ServerOptions {

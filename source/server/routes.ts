@@ -13,6 +13,8 @@ import { TokenRefused } from '../store/tokens.js';
 import type { SubmitBody } from './api-schemas.js';
 import { auditQuery, emptyBody, eventsQuery, idParams, listQuery, nameParams, optionalReasonBody, reasonBody, submitBody, tokenBody } from './api-schemas.js';
 import type { EventHub } from './event-hub.js';
+import type { SubmissionQueue } from './submission-queue.js';
+import { SUBMIT_WAIT_MS } from './submission-queue.js';
 import { HttpError } from './http-error.js';
 import type { ServerMetrics } from './metrics.js';
 import type { Permission, Role } from './roles.js';
@@ -29,6 +31,8 @@ export interface Identity {
 export interface ApiContext {
   engine: Engine;
   stored?: (id: string) => DeploymentView | undefined;
+  /** The engine's submission queue (`serve`): requests over HTTP take the road a local gate's take. */
+  queue?: SubmissionQueue;
   /** Verifies the chain off the event loop (worker threads) when it is long; in-line otherwise. */
   verify?: () => Promise<VerifyResult>;
   tokens: TokenStore;
@@ -103,7 +107,7 @@ function action(name: string, permission: Permission, body: ZodType, ownership: 
   };
 }
 
-function submit(ctx: ApiContext, body: SubmitBody, by: string): DeploymentView {
+async function submit(ctx: ApiContext, { watch, ...body }: SubmitBody, by: string, request: FastifyRequest, reply: FastifyReply): Promise<DeploymentView> {
   const now = ctx.clock.now();
   const candidate = {
     ...body,
@@ -113,6 +117,23 @@ function submit(ctx: ApiContext, body: SubmitBody, by: string): DeploymentView {
   };
   const parsed = requestSchema.safeParse(candidate);
   if (!parsed.success) throw new HttpError(400, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (ctx.queue) {
+    // The answer may take a model advisor's time: the connection's idle timeout must not cut it short, and a
+    // client that hangs up meanwhile has given up on its request.
+    request.raw.setTimeout(SUBMIT_WAIT_MS + 10_000);
+    const gone = new AbortController();
+    const hungUp = (): void => {
+      if (!reply.raw.writableEnded) gone.abort();
+    };
+    reply.raw.once('close', hungUp);
+    try {
+      return await ctx.queue.submit(parsed.data, watch === true, gone.signal);
+    } finally {
+      reply.raw.off('close', hungUp);
+    }
+  }
+  // An engine embedded without a live loop (tests drive its clock) takes the request at once; nothing there
+  // withdraws abandoned requests, so `watch` has no effect and keep-alives are answered 409.
   try {
     return ctx.engine.submit(parsed.data, 'api');
   } catch (error) {
@@ -151,7 +172,17 @@ export const ROUTES: readonly ApiRoute[] = [
   { method: 'GET', url: '/v1/deployments/:id', permission: 'read', summary: 'One deployment: request, assessment, stages, samples', tag: 'deployments', params: idParams, handler: (ctx, { params }) => deploymentDetail(deployment(ctx, params.id as string)) },
   {
     method: 'POST', url: '/v1/deployments', permission: 'submit', summary: "Submit a deployment request; requestedBy is the token's name", tag: 'deployments', body: submitBody, status: 201,
-    handler: (ctx, { body, identity }) => deploymentDetail(submit(ctx, body as SubmitBody, (identity as Identity).name)),
+    handler: async (ctx, { body, identity, request, reply }) => deploymentDetail(await submit(ctx, body as SubmitBody, (identity as Identity).name, request, reply)),
+  },
+  {
+    method: 'POST', url: '/v1/deployments/:id/keepalive', permission: 'submit', summary: 'A request submitted with watch: true is still waited for (send at least every 2 s; after 10 s of silence the engine withdraws it)', tag: 'deployments', params: idParams, body: emptyBody, ownership: 'require',
+    handler: (ctx, { params }) => {
+      const id = params.id as string;
+      deployment(ctx, id);
+      const kept = ctx.queue?.keepAlive(id);
+      if (!kept) throw new HttpError(409, `"${id}" is not a watched request that is still running`);
+      return { id, until: new Date(kept.until).toISOString() };
+    },
   },
   action('withdraw', 'withdraw', emptyBody, 'require', (e, id, by) => e.withdraw(id, by)),
   action('approve', 'decide', optionalReasonBody, 'forbid', (e, id, by, reason) => e.approve(id, by, reason)),

@@ -224,4 +224,9 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE submissions ADD COLUMN watched INTEGER NOT NULL DEFAULT 0;
   CREATE INDEX submissions_watched ON submissions(status, deadline) WHERE watched = 1;
   `,
+  // Server (issue 12): HTTP submissions take the same queue as local gates (so the model advisor and the
+  // heartbeat apply to them); \`via\` keeps where each came from, for the deployment's \`source\`.
+  `
+  ALTER TABLE submissions ADD COLUMN via TEXT NOT NULL DEFAULT 'gate' CHECK (via IN ('gate', 'api'));
+  `,
 ];

@@ -7,9 +7,13 @@ import type { Db } from './database.js';
 
 export type OperatorAction = 'approve' | 'reject' | 'withdraw' | 'pause' | 'resume' | 'promote' | 'abort' | 'resolve';
 
+/** Where a submission came from: a gate on the database's host, or the HTTP API of `genops-tui serve`. */
+export type SubmissionVia = 'gate' | 'api';
+
 export interface PendingSubmission {
   id: string;
   request: DeploymentRequest;
+  via: SubmissionVia;
   /** The engine must take it by then (epoch ms), or refuse it as stale; null: no deadline (older rows). */
   deadline: number | null;
 }
@@ -25,6 +29,11 @@ export interface PendingAction {
 
 /** A waiting gate keeps its request's deadline this far ahead (and gives up, exit 3, when no engine takes it by then). */
 export const ACCEPT_WINDOW_MS = 10_000;
+/**
+ * A waiting gate moves its request's deadline ACCEPT_WINDOW_MS ahead at least this often, also while the
+ * deployment runs: a gate killed outright (SIGKILL) stops doing so, and the engine withdraws the deployment.
+ */
+export const HEARTBEAT_MS = 2_000;
 
 export type ActionAnswer = { result: 'done' } | { result: 'refused' | 'cancelled'; error: string };
 
@@ -43,19 +52,20 @@ export class Submissions {
    * Queues a request; false when its id was already submitted. `watched`: a gate waits for it and keeps the
    * deadline moving while it runs (`keepAlive`); when the deadline passes, the engine withdraws the deployment.
    */
-  submit(request: DeploymentRequest, now: number, deadline: number | null, watched = false): boolean {
+  submit(request: DeploymentRequest, now: number, deadline: number | null, watched = false, via: SubmissionVia = 'gate'): boolean {
     return (
       this.db
-        .prepare("INSERT INTO submissions (id, request, submitted_at, status, deadline, watched) VALUES (?, ?, ?, 'pending', ?, ?) ON CONFLICT(id) DO NOTHING")
-        .run(request.id, JSON.stringify(request), now, deadline, watched ? 1 : 0).changes === 1
+        .prepare("INSERT INTO submissions (id, request, submitted_at, status, deadline, watched, via) VALUES (?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT(id) DO NOTHING")
+        .run(request.id, JSON.stringify(request), now, deadline, watched ? 1 : 0, via).changes === 1
     );
   }
 
   pending(limit = 100): PendingSubmission[] {
-    return (this.db.prepare("SELECT id, request, deadline FROM submissions WHERE status = 'pending' ORDER BY submitted_at, id LIMIT ?").all(limit) as Array<{ id: string; request: string; deadline: number | null }>).map((r) => ({
+    return (this.db.prepare("SELECT id, request, deadline, via FROM submissions WHERE status = 'pending' ORDER BY submitted_at, id LIMIT ?").all(limit) as Array<{ id: string; request: string; deadline: number | null; via: SubmissionVia }>).map((r) => ({
       id: r.id,
       request: JSON.parse(r.request) as DeploymentRequest,
       deadline: r.deadline,
+      via: r.via,
     }));
   }
 
@@ -76,6 +86,19 @@ export class Submissions {
   /** The gate is still waiting: moves the deadline of its request on, before and after the engine took it. */
   keepAlive(id: string, deadline: number): void {
     this.db.prepare("UPDATE submissions SET deadline = ? WHERE id = ? AND status IN ('pending', 'accepted')").run(deadline, id);
+  }
+
+  /**
+   * An engine starting after a stop gives every watched, running deployment a fresh window: while no engine ran,
+   * a gate over HTTP could not keep its deadline moving, and a dead gate cannot be told from one cut off.
+   */
+  renewWatched(deadline: number): number {
+    return this.db.prepare("UPDATE submissions SET deadline = ? WHERE watched = 1 AND status = 'accepted' AND deadline < ?").run(deadline, deadline).changes;
+  }
+
+  /** Whether a watched request of this id is waiting or running (a keep-alive for anything else is refused). */
+  isWatched(id: string): boolean {
+    return this.db.prepare("SELECT 1 FROM submissions WHERE id = ? AND watched = 1 AND status IN ('pending', 'accepted')").get(id) !== undefined;
   }
 
   /** Running deployments whose gate stopped keeping their deadline alive (killed, or its runner gone). */
