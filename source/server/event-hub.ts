@@ -2,13 +2,27 @@
 // database in seq order (whoever appended them: the engine, a refusal, a token change, another process) and
 // hands them to subscribers. A subscriber that joins after seq N is first given N+1..head from the table,
 // then live entries, all synchronously, so nothing is lost between the two and nothing comes twice.
+//
+// Entries go out in batches: everything appended since the last hand-out, as one array shared by every
+// subscriber (those of one deployment share that deployment's slice). The event stream turns a batch into
+// its wire bytes once and writes them once per subscriber, so a burst costs one write per subscriber per
+// batch, not one per entry per subscriber.
 import type { AuditEntry, AuditLog } from '../store/audit-log.js';
 
 /** Returns false when it wants no more (a stream that closed): a replay then stops reading. */
 export type EntryListener = (entry: AuditEntry) => void | false;
+/** A batch in seq order; the array is shared with other subscribers and must not be changed. */
+export type BatchListener = (entries: readonly AuditEntry[]) => void | false;
+
+const PAGE = 1_000;
 
 export class EventHub {
-  private readonly listeners = new Set<EntryListener>();
+  /** In-process observers (metrics, the log line), entry by entry. */
+  private readonly followers = new Set<EntryListener>();
+  /** Streams of every entry. */
+  private readonly everything = new Set<BatchListener>();
+  /** Streams of one deployment's entries, by deployment id. */
+  private readonly byDeployment = new Map<string, Set<BatchListener>>();
   private scheduled = false;
   private head: number;
 
@@ -21,11 +35,14 @@ export class EventHub {
     return this.head;
   }
 
-  /** Something was appended: read it once, at the end of this turn (one read for a transaction's entries). */
+  /**
+   * Something was appended: read it once, after the current turn of the event loop, so the transactions of
+   * one turn (a tick, the HTTP requests read together) go out as one batch.
+   */
   poke(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    queueMicrotask(() => {
+    setImmediate(() => {
       this.scheduled = false;
       this.flush();
     });
@@ -34,12 +51,24 @@ export class EventHub {
   /** Hands every entry after the last one handed out to the subscribers, in order. */
   flush(): void {
     for (;;) {
-      const entries = this.audit.since(this.head, 1_000);
-      for (const entry of entries) {
-        this.head = entry.seq;
-        for (const l of this.listeners) l(entry);
+      const entries = this.audit.since(this.head, PAGE);
+      const last = entries[entries.length - 1];
+      if (last === undefined) return;
+      this.head = last.seq;
+      for (const f of this.followers) for (const e of entries) f(e);
+      for (const l of this.everything) l(entries);
+      if (this.byDeployment.size > 0) {
+        // One pass groups the batch; each deployment's subscribers share its slice.
+        const groups = new Map<string, AuditEntry[]>();
+        for (const e of entries) {
+          if (e.deploymentId === null || !this.byDeployment.has(e.deploymentId)) continue;
+          let g = groups.get(e.deploymentId);
+          if (!g) groups.set(e.deploymentId, (g = []));
+          g.push(e);
+        }
+        for (const [id, g] of groups) for (const l of this.byDeployment.get(id) ?? []) l(g);
       }
-      if (entries.length < 1_000) return;
+      if (entries.length < PAGE) return;
     }
   }
 
@@ -47,36 +76,51 @@ export class EventHub {
    * Replays entries after `after` (those of one deployment when given) up to the head, then follows live.
    * Returns the unsubscribe function.
    */
-  subscribe(after: number, listener: EntryListener, deployment?: string): () => void {
+  subscribe(after: number, listener: BatchListener, deployment?: string): () => void {
     this.flush();
     const head = this.head;
-    const wanted = (e: AuditEntry): boolean => deployment === undefined || e.deploymentId === deployment;
     let open = true;
     if (deployment !== undefined) {
-      for (const e of this.audit.forDeployment(deployment)) if (open && e.seq > after && e.seq <= head) open = listener(e) !== false;
+      const replay = this.audit.forDeployment(deployment).filter((e) => e.seq > after && e.seq <= head);
+      if (replay.length > 0) open = listener(replay) !== false;
     } else {
       for (let from = after; open && from < head; ) {
-        const page = this.audit.since(from, 1_000);
-        if (page.length === 0) break;
-        for (const e of page) if (open && e.seq <= head) open = listener(e) !== false;
-        from = page[page.length - 1]?.seq ?? head;
+        const page = this.audit.since(from, PAGE).filter((e) => e.seq <= head);
+        const last = page[page.length - 1];
+        if (last === undefined) break;
+        open = listener(page) !== false;
+        from = last.seq;
       }
     }
     if (!open) return () => undefined;
-    const live: EntryListener = (e) => {
-      if (wanted(e)) listener(e);
+    if (deployment === undefined) {
+      this.everything.add(listener);
+      return () => this.everything.delete(listener);
+    }
+    let set = this.byDeployment.get(deployment);
+    if (!set) this.byDeployment.set(deployment, (set = new Set()));
+    set.add(listener);
+    return () => {
+      const s = this.byDeployment.get(deployment);
+      if (!s?.delete(listener)) return;
+      if (s.size === 0) this.byDeployment.delete(deployment);
     };
-    this.listeners.add(live);
-    return () => this.listeners.delete(live);
+  }
+
+  /** Up to a page of entries after `after`, from the table: a long replay is read a page at a time. */
+  page(after: number): AuditEntry[] {
+    return this.audit.since(after, PAGE);
   }
 
   /** For in-process observers (metrics) that only want what comes from now on. */
   follow(listener: EntryListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.followers.add(listener);
+    return () => this.followers.delete(listener);
   }
 
   get subscribers(): number {
-    return this.listeners.size;
+    let n = this.followers.size + this.everything.size;
+    for (const s of this.byDeployment.values()) n += s.size;
+    return n;
   }
 }

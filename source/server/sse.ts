@@ -9,14 +9,23 @@ import { HttpError } from './http-error.js';
 
 /** Bytes queued for one slow subscriber before it is cut off (it resumes with Last-Event-ID). */
 const MAX_BUFFERED = 4 * 1024 * 1024;
+/** A replay further behind than this many entries is written a page at a time, waiting for the client. */
+const LIVE_WITHIN = 100;
 
-/** One entry's event, serialised once however many subscribers it goes to (they share the entry object). */
-const frames = new WeakMap<AuditEntry, string>();
-function frameOf(e: AuditEntry): string {
-  let frame = frames.get(e);
-  // JSON.stringify escapes CR and LF, so an entry is one data line whatever its text holds.
-  if (frame === undefined) frames.set(e, (frame = `id: ${e.seq}\nevent: audit\ndata: ${JSON.stringify(e)}\n\n`));
-  return frame;
+/**
+ * A batch's events as wire bytes, made once however many subscribers the batch goes to (they share the
+ * array): one string, one UTF-8 encoding, then one write per subscriber.
+ */
+const frames = new WeakMap<readonly AuditEntry[], Buffer>();
+function framesOf(entries: readonly AuditEntry[]): Buffer {
+  let bytes = frames.get(entries);
+  if (bytes === undefined) {
+    let text = '';
+    // JSON.stringify escapes CR and LF, so an entry is one data line whatever its text holds.
+    for (const e of entries) text += `id: ${e.seq}\nevent: audit\ndata: ${JSON.stringify(e)}\n\n`;
+    frames.set(entries, (bytes = Buffer.from(text, 'utf8')));
+  }
+  return bytes;
 }
 
 export function cursorOf(request: FastifyRequest, after: number | undefined, head: number): number {
@@ -38,6 +47,9 @@ export function streamEvents(ctx: ApiContext, request: FastifyRequest, reply: Fa
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
   res.write(`retry: 1000\n: from ${after}\n\n`);
   let closed = false;
+  // Assigned below; a replay may cut the stream off before subscribe returns.
+  let unsubscribe = (): void => undefined;
+  let heartbeat: NodeJS.Timeout | undefined;
   const close = (): void => {
     if (closed) return;
     closed = true;
@@ -46,30 +58,55 @@ export function streamEvents(ctx: ApiContext, request: FastifyRequest, reply: Fa
     ctx.streams.delete(close);
     res.end();
   };
-  // The entries of one transaction arrive together: corked, they leave in one write instead of one each.
-  let corked = false;
-  const uncork = (): void => {
-    corked = false;
-    res.uncork();
-  };
-  const send = (e: AuditEntry): void | false => {
+  const send = (entries: readonly AuditEntry[]): void | false => {
     if (closed) return false;
-    if (!corked) {
-      corked = true;
-      res.cork();
-      process.nextTick(uncork);
-    }
-    res.write(frameOf(e));
+    res.write(framesOf(entries));
+    // A subscriber this far behind would hold the server's memory: it is cut off with a last comment saying
+    // so, and resumes from the last id it read (EventSource and our clients reconnect with Last-Event-ID).
     if (res.writableLength > MAX_BUFFERED) {
+      res.write(`: too far behind (over ${MAX_BUFFERED} bytes unread); reconnect with Last-Event-ID\n\n`);
       close();
       return false;
     }
   };
   ctx.streams.add(close);
-  const unsubscribe = ctx.hub.subscribe(after, send, query.deployment);
-  const heartbeat = setInterval(() => res.write(': ping\n\n'), ctx.heartbeatMs);
-  heartbeat.unref();
   // The response's 'close' is the connection going away. (A GET request's own 'close' fires as soon as its
   // empty body has been read, so it cannot be used.)
   res.once('close', close);
+  void catchUp(after);
+
+  /**
+   * A long replay goes a page at a time, each written once the client has taken the one before, so a client
+   * far behind costs the server one page of memory, not its whole backlog; near the head the hub replays the
+   * rest and goes live in one synchronous step (nothing lost between the two, nothing twice).
+   */
+  async function catchUp(from: number): Promise<void> {
+    let cursor = from;
+    while (query.deployment === undefined && !closed && ctx.hub.lastSeq - cursor > LIVE_WITHIN) {
+      const page = ctx.hub.page(cursor);
+      const last = page[page.length - 1];
+      if (last === undefined) break;
+      cursor = last.seq;
+      if (!res.write(framesOf(page))) await drained();
+      ctx.hub.flush();
+    }
+    if (closed) return;
+    const stop = ctx.hub.subscribe(cursor, send, query.deployment);
+    if (closed) return;
+    unsubscribe = (): void => void stop();
+    heartbeat = setInterval(() => res.write(': ping\n\n'), ctx.heartbeatMs);
+    heartbeat.unref();
+  }
+
+  function drained(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      res.once('drain', done);
+      res.once('close', done);
+    });
+  }
 }
