@@ -6,6 +6,7 @@ import { sanitize } from '../domain/sanitize.js';
 import type { Db } from '../store/database.js';
 import { AdvisorAnswers } from '../store/advisor-answers.js';
 import { AdvisingQueue } from './advising-queue.js';
+import type { AdvisingQueueDeps } from './advising-queue.js';
 import { InputError } from '../io/input-error.js';
 import type { AnswerCache } from './llm-advisor.js';
 import { LlmAdvisor } from './llm-advisor.js';
@@ -38,13 +39,21 @@ export function llmAdvisorFromConfig(c: OpenAiAdvisorConfig, configFile: string,
 }
 
 /** The live engine's consultation queue when the configuration names a model; undefined for the built-in advisor. */
-export function advisingFor(config: Config, configFile: string | undefined, db: Db, assessor: Assessor, log: (line: string) => void): AdvisingQueue | undefined {
+export function advisingFor(
+  config: Config,
+  configFile: string | undefined,
+  db: Db,
+  assessor: Assessor,
+  log: (line: string) => void,
+  /** Text embeddings ready for the live engine (advisor.embeddings), and how to audit one that fails. */
+  embeddings?: Pick<AdvisingQueueDeps, 'texts' | 'note'>,
+): AdvisingQueue | undefined {
   const c = config.advisor;
   if (c.kind !== 'openai') return undefined;
   const answers = new AdvisorAnswers(db);
   const advisor = llmAdvisorFromConfig(c, configFile ?? '(configuration)', answers);
   // The URL is the operator's own configuration, but it is shown cleaned like any text.
   log(`advisor: model ${sanitize(c.model, 100)} at ${sanitize(c.baseUrl, 200)} (timeout ${c.timeoutSeconds} s, ${c.maxRetries} retries, ${c.maxConcurrent} at once); the built-in advisor answers whenever it cannot`);
-  if (c.embeddings) log('advisor.embeddings is set: whatif and evaluate retrieve with text embeddings; this engine still retrieves with the structural features alone');
-  return new AdvisingQueue({ advisor, assessor, answers, maxConcurrent: c.maxConcurrent, log });
+  if (c.embeddings && !embeddings?.texts) log('advisor.embeddings is set, but this engine retrieves with the structural features alone (the text embeddings are not available)');
+  return new AdvisingQueue({ advisor, assessor, answers, maxConcurrent: c.maxConcurrent, log, ...embeddings });
 }

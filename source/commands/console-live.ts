@@ -14,17 +14,21 @@ import type { ConsoleFlags, ReplaySession } from './console-session.js';
 import { sessionOf } from './console-session.js';
 import { catalogOf } from './context.js';
 import type { CommandIo } from './io.js';
-import { openLiveEngine } from './live-engine.js';
+import { noteEmbeddingsUnavailable, openLiveEngine } from './live-engine.js';
+import { startLiveEmbeddings } from '../advisor/live-embeddings.js';
+import type { LiveEmbeddingsStart } from '../advisor/live-embeddings.js';
 
 /** How often an attached console reads what the engine wrote. */
 const REFRESH_MS = 250;
 
 
 /** Live: this console is the engine (it takes the lease), with the real clock. */
-export function openLive(flags: ConsoleFlags & { catalog?: string }, io: CommandIo): ReplaySession {
+export async function openLive(flags: ConsoleFlags & { catalog?: string }, io: CommandIo): Promise<ReplaySession> {
   let live: ReturnType<typeof openLiveEngine>;
+  let embeddings: LiveEmbeddingsStart;
   try {
-    live = openLiveEngine(flags, () => undefined); // another engine holds the lease: attach, writing nothing
+    embeddings = await startLiveEmbeddings(loadConfig(flags.config), flags, () => undefined);
+    live = openLiveEngine(flags, () => undefined, systemClock, embeddings); // another engine holds the lease: attach, writing nothing
   } catch (error) {
     if (error instanceof EngineBusy) return openAttached(flags, io);
     throw error;
@@ -37,6 +41,7 @@ export function openLive(flags: ConsoleFlags & { catalog?: string }, io: Command
     throw error;
   }
   if (live.usesSimulatedMetrics) io.err('note: no live.metricsCommand configured: canaries read the simulated healthy metric source');
+  if (embeddings.unavailable) noteEmbeddingsUnavailable(live, embeddings.unavailable, (line) => io.err(`note: ${line}`));
   const model = new ConsoleModel(live.engine, undefined, { speed: 1, paused: false });
   model.quarantined = new Quarantine(live.ctx.db).count();
   return sessionOf(model, live.engine, live.config, () => {

@@ -1,6 +1,7 @@
 // What most commands open: the database, the catalog (from --catalog, saved, or the stored one) and history.
 import { CatalogIndex } from '../domain/catalog.js';
 import { featureEmbedder } from '../domain/embedding.js';
+import type { Embedder } from '../domain/embedding.js';
 import { loadCatalog } from '../io/load.js';
 import { InputError } from '../io/input-error.js';
 import type { Db } from '../store/database.js';
@@ -27,7 +28,12 @@ export function catalogOf(db: Db, path: string): CatalogIndex {
  * Opens the database, saves (and audits) a --catalog and opens history. `beforeWrite` runs before anything is
  * written: a command that must not write (an engine that cannot take the lease) throws there.
  */
-export function openStoreContext(flags: { db?: string | undefined; catalog?: string | undefined }, beforeWrite?: (db: Db) => void): StoreContext {
+export function openStoreContext(
+  flags: { db?: string | undefined; catalog?: string | undefined },
+  beforeWrite?: (db: Db) => void,
+  /** Retrieval's embedder (the live engine's, with text embeddings); the structural features by default. */
+  embedder: Embedder = featureEmbedder,
+): StoreContext {
   const path = dbPath(flags.db);
   const catalog = flags.catalog ? loadCatalog(flags.catalog) : undefined; // bad input is reported before the database is touched
   const db = openDatabase(path);
@@ -35,7 +41,7 @@ export function openStoreContext(flags: { db?: string | undefined; catalog?: str
     beforeWrite?.(db);
     if (catalog && flags.catalog) saveCatalog(db, catalog, new Date().toISOString(), flags.catalog);
     const index = catalogOf(db, path);
-    const history = new HistoryStore(db, index, featureEmbedder, path === ':memory:' ? undefined : `${path}.hnsw`);
+    const history = new HistoryStore(db, index, embedder, path === ':memory:' ? undefined : `${path}.hnsw`);
     return { path, db, catalog: index, history, close: () => db.close() };
   } catch (error) {
     db.close();

@@ -7,10 +7,10 @@ export const ENGINE_BUSY_EXIT = 3;
 /** The database file was deleted or replaced under the running engine. */
 export const ENGINE_FATAL_EXIT = 5;
 
-export function engineCommand(flags: { db?: string; catalog?: string; config?: string }, io: CommandIo): Promise<number> {
+export async function engineCommand(flags: { db?: string; catalog?: string; config?: string }, io: CommandIo): Promise<number> {
   const log = (line: string): void => io.out(`${new Date().toISOString()} ${line}`);
-  const live = startLiveEngine(flags, log, io);
-  if (!live) return Promise.resolve(ENGINE_BUSY_EXIT);
+  const live = await startLiveEngine(flags, log, io);
+  if (!live) return ENGINE_BUSY_EXIT;
   live.engine.on((e) => {
     if (e.kind !== 'audit') return;
     const a = e.entry;

@@ -1,6 +1,9 @@
 // Finished deployments in SQLite, searchable through the HNSW index: the engine's memory (Pillar 1).
 import type { CatalogIndex } from '../domain/catalog.js';
 import type { Embedder } from '../domain/embedding.js';
+import type { ServiceEntry } from '../domain/catalog.js';
+import { isLayered } from '../domain/text-embedding.js';
+import type { LayeredEmbedder } from '../domain/text-embedding.js';
 import type { FailureCounts } from '../domain/bayes.js';
 import type { Neighbour } from '../domain/evidence.js';
 import { isExecuted, isFailure } from '../domain/evidence.js';
@@ -30,13 +33,18 @@ export class HistoryStore implements HistoryView {
   private readonly finishStmt;
   /** Neighbours by index label: every assessment looks up k of them, and a finished row never changes. */
   private readonly neighbours = new Map<number, Omit<Neighbour, 'similarity'>>();
+  /** What the `vector` column holds: the embedder's structural part when it is layered (text on structure). */
+  private readonly embedder: Embedder;
+  private readonly layered: LayeredEmbedder | undefined;
 
   constructor(
     private readonly db: Db,
     private readonly catalog: CatalogIndex,
-    private readonly embedder: Embedder,
+    embedder: Embedder,
     indexFile: string | undefined,
   ) {
+    this.layered = isLayered(embedder) ? embedder : undefined;
+    this.embedder = this.layered?.structural ?? embedder;
     this.insertFinished = db.prepare(
       `INSERT INTO deployments (id, service_id, request, requested_at, state, outcome, failure_reason, stopped_at_stage, finished_at, source, label, vector)
        VALUES (@id, @serviceId, @request, @requestedAt, 'finished', @outcome, @failureReason, @stoppedAtStage, @finishedAt, @source, @label, @vector)`,
@@ -48,8 +56,23 @@ export class HistoryStore implements HistoryView {
     );
     this.byLabel = db.prepare('SELECT id, service_id, outcome, failure_reason, finished_at FROM deployments WHERE label = ?').raw(true);
     this.nextLabel = this.reloadCounts();
-    this.index = new VectorIndex(db, indexFile, embedder.dimensions, embedder.version);
+    const requestByLabel = db.prepare('SELECT request FROM deployments WHERE label = ?').pluck();
+    const derive = this.layered
+      ? (label: number, stored: number[]): number[] => {
+          const request = JSON.parse(requestByLabel.get(label) as string) as DeploymentRequest;
+          return this.indexVector(stored, request, this.catalog.get(request.serviceId));
+        }
+      : undefined;
+    this.index = new VectorIndex(db, indexFile, embedder.dimensions, embedder.version, undefined, derive);
     this.indexReport = this.index.open();
+  }
+
+  /** The index's vector from a stored (float32) one: the same at a finish and at a rebuild. */
+  private indexVector(stored: number[], request: DeploymentRequest, entry: ServiceEntry | undefined): number[] {
+    if (!this.layered) return stored;
+    // A service gone from the catalog: no text to embed, the structure alone.
+    if (!entry) return [...stored, ...new Array<number>(this.layered.dimensions - stored.length).fill(0)];
+    return this.layered.fromStructural(stored, request, entry);
   }
 
   /** Failure counts from SQLite; returns the next free index label. */
@@ -106,7 +129,7 @@ export class HistoryStore implements HistoryView {
       vector,
     });
     if (label !== null && vector) {
-      this.index.add(label, Array.from(blobToVector(vector)));
+      this.index.add(label, this.indexVector(Array.from(blobToVector(vector)), record.request, entry));
       this.nextLabel += 1;
     }
     this.count(record.request.serviceId, record.outcome);
@@ -177,7 +200,7 @@ export class HistoryStore implements HistoryView {
     const label = executed ? this.nextLabel : null;
     this.finishStmt.run({ id: request.id, outcome, finishedAt, failureReason: failureReason ?? null, stoppedAtStage: stoppedAtStage ?? null, label, vector });
     if (label !== null && vector) {
-      this.index.add(label, Array.from(blobToVector(vector)));
+      this.index.add(label, this.indexVector(Array.from(blobToVector(vector)), request, entry));
       this.nextLabel += 1;
     }
     this.count(request.serviceId, outcome);

@@ -38,6 +38,8 @@ export class VectorIndex {
     private readonly dimensions: number,
     private readonly embedderVersion: string,
     private readonly ef: number = HNSW_PARAMS.ef,
+    /** The index's vector from the one stored in SQLite (a layered embedder adds text to stored structure). */
+    private readonly derive?: (label: number, stored: number[]) => number[],
   ) {
     this.index = this.fresh(INITIAL_CAPACITY);
     this.labelled = db.prepare('SELECT label, vector FROM deployments WHERE label IS NOT NULL AND label >= ? ORDER BY label').raw(true);
@@ -115,7 +117,10 @@ export class VectorIndex {
   /** Adds labels from `fromLabel` on; the exact-search matrix gets every label when `all` (a full load). */
   private addFromDb(fromLabel: number, all: boolean): void {
     for (const [label, blob] of this.labelled.iterate(all ? 0 : fromLabel) as IterableIterator<[number, Buffer]>) {
-      const vector = Array.from(blobToVector(blob));
+      const stored = Array.from(blobToVector(blob));
+      const vector = this.derive ? this.derive(label, stored) : stored;
+      // Never a vector of another size into hnswlib (native code): a clear error instead.
+      if (vector.length !== this.dimensions) throw new Error(`index label ${label}: a vector of ${vector.length} dimensions, but the embedder ${this.embedderVersion} makes ${this.dimensions}`);
       if (label >= fromLabel) this.add(label, vector);
       else this.remember(label, vector);
     }

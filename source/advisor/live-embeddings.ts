@@ -1,0 +1,112 @@
+// Text embeddings for the live engine (advisor.embeddings): retrieval combines each request's text vector (the
+// endpoint's /v1/embeddings) with its structural features. Vectors are fetched outside the engine's write
+// transactions: the history's before the engine starts taking requests, each new request's before it is
+// assessed (on the advising queue's road). The engine never waits on the endpoint: a request whose text
+// cannot be embedded is retrieved by its structure alone, and the audit says so.
+import { CatalogIndex } from '../domain/catalog.js';
+import type { Config } from '../domain/config.js';
+import { featureEmbedder } from '../domain/embedding.js';
+import type { DeploymentRequest } from '../domain/schemas.js';
+import { combinedEmbedder, textOf } from '../domain/text-embedding.js';
+import type { LayeredEmbedder } from '../domain/text-embedding.js';
+import { EngineBusy } from '../engine/live-runner.js';
+import { loadCatalog } from '../io/load.js';
+import { storedCatalog } from '../store/catalog-store.js';
+import { dbPath, openDatabase } from '../store/database.js';
+import { Lease } from '../store/lease.js';
+import { CircuitBreaker } from './circuit-breaker.js';
+import { TextEmbeddings } from './embeddings-client.js';
+import { apiKeyOf } from './from-config.js';
+
+export class LiveTextEmbeddings {
+  readonly embedder: LayeredEmbedder;
+  readonly model: string;
+  private readonly breaker: CircuitBreaker;
+
+  constructor(
+    private readonly client: TextEmbeddings,
+    private readonly catalog: CatalogIndex,
+    weight: number,
+    breaker: { failures: number; cooldownMs: number },
+    now: () => number = Date.now,
+  ) {
+    const { model, dimensions } = client.settings;
+    this.model = model;
+    this.embedder = combinedEmbedder(featureEmbedder, { model, dimensions, weight }, (text) => client.vectorOf(text), 'structural');
+    this.breaker = new CircuitBreaker(breaker.failures, breaker.cooldownMs, now);
+  }
+
+  /** Embeds texts not cached yet; throws when the endpoint fails (start-up). */
+  async prefetch(texts: Iterable<string>): Promise<void> {
+    await this.client.prefetch(texts);
+  }
+
+  /**
+   * Makes sure the request's text vector is cached: undefined when it is, or why it could not be fetched (the
+   * request is then retrieved by its structure). Never rejects; bounded by the client's timeout and retries.
+   */
+  async ensure(request: DeploymentRequest): Promise<string | undefined> {
+    const entry = this.catalog.get(request.serviceId);
+    if (!entry) return undefined; // refused by the engine anyway
+    const text = textOf(request, entry);
+    if (this.client.vectorOf(text)) return undefined;
+    if (!this.breaker.allow()) return `the embeddings endpoint failed repeatedly: not asked until ${new Date(this.breaker.reopensAt).toISOString()}`;
+    try {
+      await this.client.prefetch([text]);
+      this.breaker.success();
+      return undefined;
+    } catch (error) {
+      this.breaker.failure();
+      return error instanceof Error ? error.message : String(error);
+    }
+  }
+}
+
+export interface LiveEmbeddingsStart {
+  /** Ready, with every executed deployment's text embedded. */
+  texts?: LiveTextEmbeddings;
+  /** Why the engine retrieves by structure alone although embeddings are configured. */
+  unavailable?: string;
+}
+
+/**
+ * For `advisor.embeddings`: embeds the text of every indexed deployment before the engine opens (so the index,
+ * rebuilt for the new embedder, has them), without holding any transaction while the endpoint answers.
+ * Throws EngineBusy (having written nothing) when another engine holds the lease: no point embedding for it.
+ */
+export async function startLiveEmbeddings(config: Config, flags: { db?: string; catalog?: string; config?: string }, log: (line: string) => void): Promise<LiveEmbeddingsStart> {
+  const a = config.advisor;
+  if (a.kind !== 'openai' || !a.embeddings) return {};
+  const e = a.embeddings;
+  const client = new TextEmbeddings({ baseUrl: a.baseUrl, apiKey: apiKeyOf(a, flags.config ?? '(configuration)'), model: e.model, dimensions: e.dimensions, timeoutMs: a.timeoutSeconds * 1000, maxRetries: a.maxRetries });
+  const path = dbPath(flags.db);
+  const given = flags.catalog ? loadCatalog(flags.catalog) : undefined;
+  const db = openDatabase(path);
+  let texts: string[];
+  let catalog: CatalogIndex;
+  try {
+    const holder = new Lease(db).liveHolder(Date.now());
+    if (holder) throw new EngineBusy(`another engine holds the lease (${holder.holder}, pid ${holder.pid}): nothing was written`);
+    const stored = given ?? storedCatalog(db);
+    if (!stored) return {}; // the engine's own start-up says there is no catalog
+    catalog = new CatalogIndex(stored);
+    const requests = db.prepare('SELECT request FROM deployments WHERE label IS NOT NULL').pluck().all() as string[];
+    texts = requests.flatMap((json) => {
+      const request = JSON.parse(json) as DeploymentRequest;
+      const entry = catalog.get(request.serviceId);
+      return entry ? [textOf(request, entry)] : [];
+    });
+  } finally {
+    db.close();
+  }
+  const live = new LiveTextEmbeddings(client, catalog, e.weight, { failures: a.breaker.failures, cooldownMs: a.breaker.cooldownSeconds * 1000 });
+  const started = Date.now();
+  try {
+    await live.prefetch(texts);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    return { unavailable: `the history's texts could not be embedded at start (${why}): this engine retrieves by structure alone until it is restarted` };
+  }
+  log(`text embeddings: model ${e.model}, ${e.dimensions} dimensions, weight ${e.weight}; ${new Set(texts).size} distinct texts of ${texts.length} indexed deployments embedded in ${Date.now() - started} ms`);
+  return { texts: live };
+}
