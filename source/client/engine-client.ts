@@ -23,7 +23,14 @@ export interface DeploymentStatus {
 /** What the engine answered to an action; `unanswered` when no engine did within the wait. */
 export type ActionAnswer = { result: 'done'; status?: DeploymentStatus } | { result: 'refused'; error: string } | { result: 'unanswered'; error: string };
 
-export type SubmitAnswer = { result: 'accepted'; status: DeploymentStatus } | { result: 'refused'; error: string } | { result: 'unanswered'; error: string };
+export type SubmitAnswer =
+  | { result: 'accepted'; status: DeploymentStatus }
+  | { result: 'refused'; error: string }
+  | { result: 'unanswered'; error: string }
+  /** queueOnly: in the engine's queue; an engine must take it by `acceptBy` (epoch ms) or refuses it as stale. */
+  | { result: 'queued'; acceptBy: number }
+  /** The caller gave up (its signal, its deadline) before an engine took it: withdrawn, nothing ran. */
+  | { result: 'cancelled' | 'timeout' };
 
 export type Awaited = { result: 'finished'; status: DeploymentStatus } | { result: 'timeout' } | { result: 'cancelled' };
 
@@ -40,6 +47,18 @@ export interface AwaitOptions {
 export interface SubmitOptions {
   /** The caller will wait for the outcome and keep it alive (`AwaitOptions.keepAlive`); the engine withdraws it when that stops. */
   watch?: boolean;
+  /** Stop waiting for the engine to take it after this (epoch ms), or when the signal aborts. */
+  until?: number;
+  signal?: AbortSignal;
+  /** Called once the request is in the engine's hands (queued locally; accepted over HTTP). */
+  onQueued?: () => void;
+  /** Queue it and return at once; an engine must take it within `acceptWithinMs` (local only: over HTTP the server answers once it has). */
+  queueOnly?: { acceptWithinMs: number };
+}
+
+export interface ActOptions {
+  /** A gate's withdrawal: it stands until an engine applies it, and is not cancelled when none answers in time. */
+  standing?: boolean;
 }
 
 export interface EngineClient {
@@ -49,7 +68,7 @@ export interface EngineClient {
   submit(request: Omit<DeploymentRequest, 'requestedBy'> & { requestedBy?: string }, options?: SubmitOptions): Promise<SubmitAnswer>;
   status(id: string): Promise<DeploymentStatus | undefined>;
   awaitOutcome(id: string, options: AwaitOptions): Promise<Awaited>;
-  act(id: string, action: OperatorAction, reason?: string): Promise<ActionAnswer>;
+  act(id: string, action: OperatorAction, reason?: string, options?: ActOptions): Promise<ActionAnswer>;
   /** Audit entries of one deployment (or all) after `after`, oldest first. */
   audit(after: number, deployment?: string): Promise<AuditEntry[]>;
   close(): void;

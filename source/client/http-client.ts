@@ -128,15 +128,21 @@ export class HttpEngineClient implements EngineClient {
       } catch (error) {
         if (!(error instanceof Unreachable)) throw error;
         lostAnAnswer = true;
-        if (Date.now() > until) return { result: 'unanswered', error: error.message };
+        if (Date.now() > until) return { result: 'unanswered', error: `no engine answered at the server within ${this.retryMs / 1000} s (${error.message}); the request was not accepted` };
         await sleep(250);
         continue;
       }
-      if (c.status === 201) return { result: 'accepted', status: statusOf(c.json) };
+      if (c.status === 201) {
+        options.onQueued?.();
+        return { result: 'accepted', status: statusOf(c.json) };
+      }
       if (c.status === 409 && lostAnAnswer) {
         // The first attempt may have landed before the connection broke: it is ours if the token requested it.
         const mine = await this.status(request.id);
-        if (mine && mine.requestedBy === (await this.identity()) && mine.version === request.version && mine.serviceId === request.serviceId) return { result: 'accepted', status: mine };
+        if (mine && mine.requestedBy === (await this.identity()) && mine.version === request.version && mine.serviceId === request.serviceId) {
+          options.onQueued?.();
+          return { result: 'accepted', status: mine };
+        }
       }
       if (c.status === 400 || c.status === 409 || c.status === 401 || c.status === 403) return { result: 'refused', error: String(c.json.message ?? `HTTP ${c.status}`) };
       this.fail(c);
@@ -158,6 +164,7 @@ export class HttpEngineClient implements EngineClient {
     } catch (error) {
       if (!(error instanceof Unreachable)) throw error;
       // Not resent blindly: the action may have been applied before the connection broke. Look, then retry once.
+      // (A gate's standing withdrawal is answered by the server at once: there is no queue to leave it in.)
       const until = Date.now() + this.retryMs;
       let seen: DeploymentStatus | undefined;
       try {

@@ -32,7 +32,7 @@ export async function decideCommand(action: OperatorAction, id: string | undefin
       io.err(`error: no engine is running to apply the ${action} (start \`genops-tui engine\` or the console); nothing was queued`);
       return ENGINE_UNAVAILABLE_EXIT;
     }
-    return await decideThrough(new LocalEngineClient(db, actor, DECIDE_ANSWER_MS), action, id, flags.reason?.trim(), io);
+    return await decideThrough(new LocalEngineClient(db, actor, { answerMs: DECIDE_ANSWER_MS }), action, id, flags.reason?.trim(), io);
   } finally {
     db.close();
   }

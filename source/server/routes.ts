@@ -184,7 +184,7 @@ export const ROUTES: readonly ApiRoute[] = [
       return { id, until: new Date(kept.until).toISOString() };
     },
   },
-  action('withdraw', 'withdraw', emptyBody, 'require', (e, id, by) => e.withdraw(id, by)),
+  action('withdraw', 'withdraw', optionalReasonBody, 'require', (e, id, by, reason) => e.act('withdraw', id, by, reason)),
   action('approve', 'decide', optionalReasonBody, 'forbid', (e, id, by, reason) => e.approve(id, by, reason)),
   action('reject', 'decide', reasonBody, 'forbid', (e, id, by, reason) => e.reject(id, by, reason ?? '')),
   action('pause', 'operate', emptyBody, undefined, (e, id, by) => e.pause(id, by)),

@@ -1,0 +1,177 @@
+// One gate, whatever the transport: submit, say the decision and each state, wait for the outcome while
+// keeping the request alive, and on a cancel or a --wait that runs out, withdraw it and report only what the
+// engine confirmed. Locally the engine's queue in SQLite; with --server a `genops-tui serve` (as its token).
+import type { WaitTime } from '../store/submissions.js';
+import { REAL_TIME } from '../store/submissions.js';
+import { safeJson } from '../domain/safe-json.js';
+import { sanitize } from '../domain/sanitize.js';
+import type { DeploymentRequest } from '../domain/schemas.js';
+import type { CommandIo } from '../commands/io.js';
+import { GATE_EXIT, printReport } from '../commands/gate-report.js';
+import type { DeploymentStatus, EngineClient } from './engine-client.js';
+import { isFinal, stateLine } from './engine-client.js';
+import type { HttpEngineClient } from './http-client.js';
+import { ApiAnswer, Unreachable } from './http-client.js';
+
+/** The signals that cancel a waiting gate (it withdraws its request, exit 15). */
+export const CANCEL_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** How long a gate that gives up waits for the engine to confirm its withdrawal. */
+export const WITHDRAW_CONFIRM_MS = 10_000;
+/** --no-wait: nobody waits, so the engine must take the request within this or refuse it as stale. */
+export const NO_WAIT_ACCEPT_MS = 60_000;
+
+export interface GateRun {
+  client: EngineClient;
+  request: DeploymentRequest;
+  flags: { json: boolean; noWait: boolean; wait?: string };
+  start: number;
+  waitMs: number;
+  io: CommandIo;
+  signals: NodeJS.EventEmitter;
+  time?: WaitTime;
+}
+
+export async function runGate(run: GateRun): Promise<number> {
+  const { client, request, flags, io } = run;
+  const time = run.time ?? REAL_TIME;
+  const id = request.id;
+  const say = (text: string): void => {
+    if (!flags.json) io.err(text);
+  };
+  const controller = new AbortController();
+  // SIGHUP too: a dropped ssh session or a runner that loses its terminal is a cancel, not a reason to vanish.
+  const cancel = (): void => controller.abort();
+  for (const signal of CANCEL_SIGNALS) run.signals.on(signal, cancel);
+  try {
+    const until = run.start + run.waitMs;
+    const why = (): string => (controller.signal.aborted ? 'cancelled' : `no outcome within ${flags.wait ?? '6h'}`);
+    const givingUpCode = (): number => (controller.signal.aborted ? GATE_EXIT.withdrawn : GATE_EXIT.timedOut);
+    let queued = false;
+    const submitted = await client.submit(request, {
+      watch: !flags.noWait,
+      until,
+      signal: controller.signal,
+      onQueued: () => {
+        queued = true;
+        say(`submitted ${sanitize(id)} (${sanitize(request.serviceId)} ${sanitize(request.version)})`);
+      },
+      ...(flags.noWait ? { queueOnly: { acceptWithinMs: NO_WAIT_ACCEPT_MS } } : {}),
+    });
+    switch (submitted.result) {
+      case 'refused':
+        io.err(`error: the engine refused ${sanitize(id)}: ${sanitize(submitted.error)}`);
+        return GATE_EXIT.badInput;
+      case 'unanswered':
+        io.err(`error: ${sanitize(submitted.error)}`);
+        return GATE_EXIT.engineUnavailable;
+      case 'cancelled':
+      case 'timeout':
+        io.err(`${why()}: withdrew ${sanitize(id)} before an engine took it; nothing ran`);
+        return givingUpCode();
+      case 'queued':
+        if (flags.json) io.out(safeJson({ id, status: 'submitted', acceptBy: new Date(submitted.acceptBy).toISOString() }));
+        else say(`not waiting: an engine must take it by ${new Date(submitted.acceptBy).toISOString()}, or it refuses it as stale`);
+        return GATE_EXIT.promoted;
+      case 'accepted':
+        break;
+    }
+    if (!queued) say(`submitted ${sanitize(id)} (${sanitize(request.serviceId)} ${sanitize(request.version)})`);
+    if (flags.noWait) {
+      if (flags.json) io.out(safeJson({ id, status: 'submitted' }));
+      else say('not waiting: the engine has taken it');
+      return GATE_EXIT.promoted;
+    }
+    let announced = false;
+    let lastState = '';
+    const follow = (s: DeploymentStatus): void => {
+      if (s.assessment && !announced) {
+        announced = true;
+        const a = s.assessment;
+        say(`decision: ${a.decision.action} (${a.level} ${a.score.toFixed(2)}), plan ${a.decision.plan}`);
+        for (const reason of a.decision.reasons) say(`  - ${sanitize(reason)}`);
+      }
+      const line = stateLine(s);
+      if (line !== lastState && !s.outcome) {
+        lastState = line;
+        say(`state: ${sanitize(line)}`);
+      }
+    };
+    follow(submitted.status);
+    const waited = isFinal(submitted.status) ? { result: 'finished' as const, status: submitted.status } : await client.awaitOutcome(id, { until, signal: controller.signal, onStatus: follow, keepAlive: true });
+    if (waited.result === 'finished') return await report(client, request, waited.status, flags, io);
+    return await withdraw(run, time, why(), givingUpCode());
+  } finally {
+    for (const signal of CANCEL_SIGNALS) run.signals.off(signal, cancel);
+  }
+}
+
+/** The gate's report, from the deployment's status and its audit entries. */
+async function report(client: EngineClient, request: DeploymentRequest, s: DeploymentStatus, flags: { json: boolean }, io: CommandIo): Promise<number> {
+  const audit = await client.audit(0, request.id);
+  const finished = audit.filter((e) => e.event === 'finished').at(-1);
+  const reason = s.outcome && s.outcome !== 'succeeded' ? (typeof finished?.payload.reason === 'string' && finished.payload.reason !== '' ? finished.payload.reason : null) : null;
+  return printReport({ request, row: { state: s.state, outcome: s.outcome, failure_reason: reason, assessment: null }, assessment: s.assessment, audit }, flags, io);
+}
+
+/**
+ * Gives up on a running deployment: asks the engine to withdraw it and reports only what the engine confirmed.
+ * The withdrawal stands until applied: a deployment whose gate left must not run on.
+ */
+async function withdraw({ client, request, flags, io }: GateRun, time: WaitTime, why: string, code: number): Promise<number> {
+  const id = request.id;
+  const answer = await client.act(id, 'withdraw', why, { standing: true });
+  if (answer.result === 'unanswered') {
+    const detail = client.transport === 'local' ? answer.error : `the server did not answer (${answer.error})`;
+    io.err(`${why}: withdrawal of ${sanitize(id)} UNCONFIRMED: ${sanitize(detail)}`);
+    return GATE_EXIT.withdrawalUnconfirmed;
+  }
+  if (answer.result === 'done') {
+    io.err(`${why}: withdrew ${sanitize(id)} (any traffic goes back to the stable version)`);
+    return code;
+  }
+  // Refused: it had finished, or is rolling back already. Report what really happened.
+  const until = time.now() + WITHDRAW_CONFIRM_MS;
+  for (;;) {
+    let s: DeploymentStatus | undefined;
+    try {
+      s = await client.status(id);
+    } catch (error) {
+      if (!(error instanceof Unreachable)) throw error;
+    }
+    if (s && isFinal(s)) {
+      io.err(`${why}: could not withdraw ${sanitize(id)}: ${sanitize(answer.error)}`);
+      return report(client, request, s, flags, io);
+    }
+    if (time.now() > until) {
+      io.err(`${why}: the engine refused to withdraw ${sanitize(id)} (${sanitize(answer.error)}) and it has not finished (${sanitize(s?.state ?? '?')})`);
+      return GATE_EXIT.withdrawalUnconfirmed;
+    }
+    await time.sleep(client.transport === 'local' ? 25 : 100);
+  }
+}
+
+/**
+ * Over HTTP the requester is the token: the request is recorded under its name, and a request file that names
+ * someone else is refused. A number is the exit code of a refusal (said on stderr).
+ */
+export async function asToken(client: HttpEngineClient, request: DeploymentRequest, requestFile: string | undefined, io: CommandIo): Promise<DeploymentRequest | number> {
+  let me: string;
+  try {
+    me = await client.identity();
+  } catch (error) {
+    if (error instanceof Unreachable) {
+      io.err(`error: no engine answered at the server (${sanitize(error.message)}); nothing was submitted`);
+      return GATE_EXIT.engineUnavailable;
+    }
+    if (error instanceof ApiAnswer) {
+      io.err(`error: the server refused the token: ${sanitize(error.message)}`);
+      return GATE_EXIT.badInput;
+    }
+    throw error;
+  }
+  if (requestFile && request.requestedBy !== me) {
+    io.err(`error: ${sanitize(requestFile)}: requestedBy "${sanitize(request.requestedBy)}" is not this token's name ("${sanitize(me)}"); over HTTP the request is recorded as the token's`);
+    return GATE_EXIT.badInput;
+  }
+  return { ...request, requestedBy: me };
+}

@@ -1,0 +1,123 @@
+// The one owner of the `deployments` table: its row type and every statement on it. The engine writes a
+// deployment's life through it, the history store imports and finishes rows, and every reader (gates, the
+// attached console, the server, deep verify, whatif) asks it rather than writing SQL of its own.
+import type { Outcome } from '../domain/schemas.js';
+import type { Db } from './database.js';
+
+/** A stored deployment, as the table holds it (JSON columns still text). */
+export interface DeploymentRow {
+  id: string;
+  service_id: string;
+  /** The request, as JSON. */
+  request: string;
+  requested_at: string;
+  /** The lifecycle state as written ("canary 5%" while a canary runs, "finished" for imported history). */
+  state: string;
+  /** The assessment, as JSON (null for imported history). */
+  assessment: string | null;
+  decision: string | null;
+  outcome: Outcome | null;
+  failure_reason: string | null;
+  stopped_at_stage: number | null;
+  finished_at: string | null;
+  /** Who brought it: 'gate', 'api', 'engine' (simulation, replay), 'history' (imported). */
+  source: string;
+  /** The persisted XState snapshot, while the engine drives it. */
+  machine: string | null;
+  /** Its label in the vector index, once it is evidence. */
+  label: number | null;
+  vector: Buffer | null;
+}
+
+/** What the engine writes when it takes a request. */
+export interface NewDeployment {
+  id: string;
+  serviceId: string;
+  request: string;
+  requestedAt: string;
+  state: string;
+  assessment: string;
+  decision: string;
+  source: string;
+}
+
+/** A finished (or imported) deployment's ending. */
+export interface Ending {
+  id: string;
+  outcome: Outcome;
+  finishedAt: string;
+  failureReason: string | null;
+  stoppedAtStage: number | null;
+  label: number | null;
+  vector: Buffer | null;
+}
+
+/** The lighter columns: everything but the stored vector. */
+const ROW = 'id, service_id, request, requested_at, state, assessment, decision, outcome, failure_reason, stopped_at_stage, finished_at, source, machine, label';
+export type DeploymentRecord = Omit<DeploymentRow, 'vector'>;
+
+export class DeploymentStore {
+  private readonly insertStmt;
+  private readonly importStmt;
+  private readonly stateStmt;
+  private readonly finishStmt;
+  private readonly byIdStmt;
+  private readonly existsStmt;
+  private readonly inFlightStmt;
+
+  constructor(private readonly db: Db) {
+    this.insertStmt = db.prepare(
+      `INSERT INTO deployments (id, service_id, request, requested_at, state, assessment, decision, source)
+       VALUES (@id, @serviceId, @request, @requestedAt, @state, @assessment, @decision, @source)`,
+    );
+    this.importStmt = db.prepare(
+      `INSERT INTO deployments (id, service_id, request, requested_at, state, outcome, failure_reason, stopped_at_stage, finished_at, source, label, vector)
+       VALUES (@id, @serviceId, @request, @requestedAt, 'finished', @outcome, @failureReason, @stoppedAtStage, @finishedAt, @source, @label, @vector)`,
+    );
+    this.stateStmt = db.prepare('UPDATE deployments SET state = ?, machine = ? WHERE id = ?');
+    this.finishStmt = db.prepare(
+      `UPDATE deployments SET state = 'finished', outcome = @outcome, finished_at = @finishedAt, failure_reason = @failureReason,
+       stopped_at_stage = @stoppedAtStage, label = @label, vector = @vector, machine = NULL WHERE id = @id`,
+    );
+    this.byIdStmt = db.prepare(`SELECT ${ROW} FROM deployments WHERE id = ?`);
+    this.existsStmt = db.prepare('SELECT 1 FROM deployments WHERE id = ?').pluck();
+    this.inFlightStmt = db.prepare(`SELECT ${ROW} FROM deployments WHERE outcome IS NULL`);
+  }
+
+  /** A request the engine has taken. */
+  insert(d: NewDeployment): void {
+    this.insertStmt.run(d);
+  }
+
+  /** A finished deployment from elsewhere (imported history, a replay's record). */
+  import(d: Omit<NewDeployment, 'state' | 'assessment' | 'decision'> & Omit<Ending, 'id'>): void {
+    this.importStmt.run(d);
+  }
+
+  /** The machine moved on: its state as shown, and its snapshot to resume from. */
+  setState(id: string, state: string, machine: string | null): void {
+    this.stateStmt.run(state, machine, id);
+  }
+
+  finish(e: Ending): void {
+    this.finishStmt.run(e);
+  }
+
+  exists(id: string): boolean {
+    return this.existsStmt.get(id) !== undefined;
+  }
+
+  get(id: string): DeploymentRecord | undefined {
+    return this.byIdStmt.get(id) as DeploymentRecord | undefined;
+  }
+
+  /** Deployments with no outcome yet (the partial index deployments_in_flight makes this cheap). */
+  inFlight(): IterableIterator<DeploymentRecord> {
+    return this.inFlightStmt.iterate() as IterableIterator<DeploymentRecord>;
+  }
+
+  /** Every deployment, by id (deep verify) or in request order (whatif). */
+  all(order: 'id' | 'requested' = 'id'): IterableIterator<DeploymentRecord> {
+    return this.db.prepare(`SELECT ${ROW} FROM deployments ORDER BY ${order === 'id' ? 'id' : 'requested_at, id'}`).iterate() as IterableIterator<DeploymentRecord>;
+  }
+}
