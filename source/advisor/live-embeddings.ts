@@ -3,6 +3,7 @@
 // transactions: the history's before the engine starts taking requests, each new request's before it is
 // assessed (on the advising queue's road). The engine never waits on the endpoint: a request whose text
 // cannot be embedded is retrieved by its structure alone, and the audit says so.
+import { DeploymentStore } from '../store/deployment-store.js';
 import { CatalogIndex } from '../domain/catalog.js';
 import type { Config } from '../domain/config.js';
 import { featureEmbedder } from '../domain/embedding.js';
@@ -90,7 +91,7 @@ export async function startLiveEmbeddings(config: Config, flags: { db?: string; 
     const stored = given ?? storedCatalog(db);
     if (!stored) return {}; // the engine's own start-up says there is no catalog
     catalog = new CatalogIndex(stored);
-    const requests = db.prepare('SELECT request FROM deployments WHERE label IS NOT NULL').pluck().all() as string[];
+    const requests = new DeploymentStore(db).evidenceRequests();
     texts = requests.flatMap((json) => {
       const request = JSON.parse(json) as DeploymentRequest;
       const entry = catalog.get(request.serviceId);

@@ -18,6 +18,7 @@ import { Replay } from '../sources/replay.js';
 import { recordedAdvisorOf } from '../advisor/recorded-advisor.js';
 import { storedCatalog } from '../store/catalog-store.js';
 import type { Db } from '../store/database.js';
+import { DeploymentStore } from '../store/deployment-store.js';
 import { openDatabase } from '../store/database.js';
 import { HistoryStore } from '../store/history-store.js';
 import type { RecordedDeployment } from './whatif-replay.js';
@@ -76,20 +77,14 @@ export function fromHistoryFile(file: string, catalog: CatalogIndex): RecordedHi
 export function fromDatabase(db: Db, path: string, catalogOverride?: Catalog): RecordedHistory {
   const catalog = catalogOverride ?? storedCatalog(db);
   if (!catalog) throw new InputError([{ file: path, field: 'services', message: 'no service catalog in the database: pass --catalog FILE' }]);
-  const rows = db.prepare('SELECT request, outcome, finished_at AS finishedAt, failure_reason AS failureReason, decision FROM deployments ORDER BY requested_at, id').all() as Array<{
-    request: string;
-    outcome: Outcome | null;
-    finishedAt: string | null;
-    failureReason: string | null;
-    decision: string | null;
-  }>;
+  const rows = [...new DeploymentStore(db).all('requested')];
   return {
     source: path,
     catalog: new CatalogIndex(catalog),
     deployments: rows.map((r) => ({
       request: JSON.parse(r.request) as DeploymentRequest,
-      ...(r.outcome && r.finishedAt ? { outcome: r.outcome, finishedAt: r.finishedAt } : {}),
-      ...(r.failureReason ? { failureReason: r.failureReason } : {}),
+      ...(r.outcome && r.finished_at ? { outcome: r.outcome, finishedAt: r.finished_at } : {}),
+      ...(r.failure_reason ? { failureReason: r.failure_reason } : {}),
       ...(r.decision ? { recordedAction: r.decision } : {}),
     })),
     problems: [],

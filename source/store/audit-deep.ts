@@ -6,6 +6,8 @@ import type { Assessment } from '../domain/assess.js';
 import type { DeploymentRequest, HistoryRecord, Outcome } from '../domain/schemas.js';
 import { AuditLog } from './audit-log.js';
 import type { Db } from './database.js';
+import { DeploymentStore } from './deployment-store.js';
+import type { DeploymentRecord } from './deployment-store.js';
 import { storedServiceDigests } from './catalog-store.js';
 import { historyDigest, requestDigest } from './row-digests.js';
 
@@ -27,20 +29,8 @@ interface Recorded {
   imported?: { seq: number; digest: string };
 }
 
-interface DeploymentRow {
-  id: string;
-  service_id: string;
-  requested_at: string;
-  has_machine: number;
-  request: string;
-  assessment: string | null;
-  decision: string | null;
-  outcome: Outcome | null;
-  failure_reason: string | null;
-  stopped_at_stage: number | null;
-  finished_at: string | null;
-  source: string;
-}
+/** The columns deep verify compares: every one but the stored vector. */
+type DeploymentRow = DeploymentRecord;
 
 /** Reads the trail once; differences in table order, then id order. */
 export function reconcile(db: Db): RowDifference[] {
@@ -59,9 +49,7 @@ export function reconcile(db: Db): RowDifference[] {
     } else if (e.event === 'catalog_loaded') catalog = { seq: e.seq, services: e.payload.services as Record<string, string> };
   }
   const out: RowDifference[] = [];
-  const rows = db
-    .prepare('SELECT id, service_id, requested_at, machine IS NOT NULL AS has_machine, request, assessment, decision, outcome, failure_reason, stopped_at_stage, finished_at, source FROM deployments ORDER BY id')
-    .iterate() as IterableIterator<DeploymentRow>;
+  const rows = new DeploymentStore(db).all('id');
   const present = new Set<string>();
   for (const row of rows) {
     present.add(row.id);
@@ -89,7 +77,7 @@ function reconcileDeployment(row: DeploymentRow, r: Recorded | undefined): RowDi
   }
   if (r?.imported && row.source !== 'import') columns.push(diff('source', row.source, 'import', r.imported.seq));
   if (!r?.imported && r?.received && row.source === 'import') columns.push(diff('source', row.source, 'run by the engine', r.received.seq));
-  if (r?.received && !r.finished && row.outcome === null && row.has_machine === 0) columns.push(diff('machine', 'missing', 'in flight: its persisted state is needed to resume it', r.received.seq));
+  if (r?.received && !r.finished && row.outcome === null && row.machine === null) columns.push(diff('machine', 'missing', 'in flight: its persisted state is needed to resume it', r.received.seq));
   return [...columns, ...reconcileContent(row, r, diff)];
 }
 

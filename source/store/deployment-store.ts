@@ -64,6 +64,9 @@ export class DeploymentStore {
   private readonly byIdStmt;
   private readonly existsStmt;
   private readonly inFlightStmt;
+  private readonly byLabelStmt;
+  private readonly requestByLabelStmt;
+  private readonly labelledStmt;
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
@@ -82,6 +85,9 @@ export class DeploymentStore {
     this.byIdStmt = db.prepare(`SELECT ${ROW} FROM deployments WHERE id = ?`);
     this.existsStmt = db.prepare('SELECT 1 FROM deployments WHERE id = ?').pluck();
     this.inFlightStmt = db.prepare(`SELECT ${ROW} FROM deployments WHERE outcome IS NULL`);
+    this.byLabelStmt = db.prepare('SELECT id, service_id, outcome, failure_reason, finished_at FROM deployments WHERE label = ?');
+    this.requestByLabelStmt = db.prepare('SELECT request FROM deployments WHERE label = ?').pluck();
+    this.labelledStmt = db.prepare('SELECT label, vector FROM deployments WHERE label IS NOT NULL AND label >= ? ORDER BY label').raw(true);
   }
 
   /** A request the engine has taken. */
@@ -114,6 +120,42 @@ export class DeploymentStore {
   /** Deployments with no outcome yet (the partial index deployments_in_flight makes this cheap). */
   inFlight(): IterableIterator<DeploymentRecord> {
     return this.inFlightStmt.iterate() as IterableIterator<DeploymentRecord>;
+  }
+
+  // Evidence: executed deployments carry a label in the vector index and their stored (structural) vector.
+
+  /** The neighbour behind an index label: id, service, outcome, failure reason, finished at. */
+  byLabel(label: number): Pick<DeploymentRow, 'id' | 'service_id' | 'outcome' | 'failure_reason' | 'finished_at'> | undefined {
+    return this.byLabelStmt.get(label) as Pick<DeploymentRow, 'id' | 'service_id' | 'outcome' | 'failure_reason' | 'finished_at'> | undefined;
+  }
+
+  /** The request (JSON) behind an index label. */
+  requestByLabel(label: number): string | undefined {
+    return this.requestByLabelStmt.get(label) as string | undefined;
+  }
+
+  /** Labels and stored vectors from `from` on, in label order (a rebuild or a catch-up of the index). */
+  labelled(from: number): IterableIterator<[number, Buffer]> {
+    return this.labelledStmt.iterate(from) as IterableIterator<[number, Buffer]>;
+  }
+
+  labelCount(): number {
+    return this.db.prepare('SELECT count(*) FROM deployments WHERE label IS NOT NULL').pluck().get() as number;
+  }
+
+  /** The next label to hand out. */
+  nextLabel(): number {
+    return ((this.db.prepare('SELECT max(label) FROM deployments').pluck().get() as number | null) ?? -1) + 1;
+  }
+
+  /** The requests (JSON) of every labelled deployment (their texts to embed). */
+  evidenceRequests(): string[] {
+    return this.db.prepare('SELECT request FROM deployments WHERE label IS NOT NULL').pluck().all() as string[];
+  }
+
+  /** Executed outcomes per service: [service, outcome, count]. */
+  executedCounts(): Array<[string, Outcome, number]> {
+    return this.db.prepare("SELECT service_id, outcome, count(*) FROM deployments WHERE outcome IN ('succeeded','failed','rolled_back') GROUP BY service_id, outcome").raw(true).all() as Array<[string, Outcome, number]>;
   }
 
   /** Every deployment, by id (deep verify) or in request order (whatif). */

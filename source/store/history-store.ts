@@ -11,6 +11,7 @@ import type { HistoryView } from '../domain/history.js';
 import type { DeploymentRequest, HistoryRecord, Outcome } from '../domain/schemas.js';
 import type { InputProblem } from '../io/input-error.js';
 import type { Db } from './database.js';
+import { DeploymentStore } from './deployment-store.js';
 import type { OpenReport } from './vector-index.js';
 import { blobToVector, VectorIndex, vectorToBlob } from './vector-index.js';
 
@@ -27,10 +28,8 @@ export class HistoryStore implements HistoryView {
   private readonly counts = new Map<string, FailureCounts>();
   private readonly fleet: FailureCounts = { executed: 0, failures: 0 };
   private nextLabel: number;
-  private readonly insertFinished;
-  private readonly exists;
-  private readonly byLabel;
-  private readonly finishStmt;
+  /** The `deployments` table's owner: imports, finishes and evidence lookups go through it. */
+  private readonly rows: DeploymentStore;
   /** Neighbours by index label: every assessment looks up k of them, and a finished row never changes. */
   private readonly neighbours = new Map<number, Omit<Neighbour, 'similarity'>>();
   /** What the `vector` column holds: the embedder's structural part when it is layered (text on structure). */
@@ -45,21 +44,12 @@ export class HistoryStore implements HistoryView {
   ) {
     this.layered = isLayered(embedder) ? embedder : undefined;
     this.embedder = this.layered?.structural ?? embedder;
-    this.insertFinished = db.prepare(
-      `INSERT INTO deployments (id, service_id, request, requested_at, state, outcome, failure_reason, stopped_at_stage, finished_at, source, label, vector)
-       VALUES (@id, @serviceId, @request, @requestedAt, 'finished', @outcome, @failureReason, @stoppedAtStage, @finishedAt, @source, @label, @vector)`,
-    );
-    this.exists = db.prepare('SELECT 1 FROM deployments WHERE id = ?').pluck();
-    this.finishStmt = db.prepare(
-      `UPDATE deployments SET state = 'finished', outcome = @outcome, finished_at = @finishedAt, failure_reason = @failureReason,
-         stopped_at_stage = @stoppedAtStage, label = @label, vector = @vector, machine = NULL WHERE id = @id`,
-    );
-    this.byLabel = db.prepare('SELECT id, service_id, outcome, failure_reason, finished_at FROM deployments WHERE label = ?').raw(true);
+    this.rows = new DeploymentStore(db);
     this.nextLabel = this.reloadCounts();
-    const requestByLabel = db.prepare('SELECT request FROM deployments WHERE label = ?').pluck();
+
     const derive = this.layered
       ? (label: number, stored: number[]): number[] => {
-          const request = JSON.parse(requestByLabel.get(label) as string) as DeploymentRequest;
+          const request = JSON.parse(this.rows.requestByLabel(label) as string) as DeploymentRequest;
           return this.indexVector(stored, request, this.catalog.get(request.serviceId));
         }
       : undefined;
@@ -81,9 +71,8 @@ export class HistoryStore implements HistoryView {
     this.counts.clear();
     this.fleet.executed = 0;
     this.fleet.failures = 0;
-    const rows = this.db.prepare("SELECT service_id, outcome, count(*) FROM deployments WHERE outcome IN ('succeeded','failed','rolled_back') GROUP BY service_id, outcome").raw(true).all() as Array<[string, Outcome, number]>;
-    for (const [serviceId, outcome, n] of rows) this.count(serviceId, outcome, n);
-    return ((this.db.prepare('SELECT max(label) FROM deployments').pluck().get() as number | null) ?? -1) + 1;
+    for (const [serviceId, outcome, n] of this.rows.executedCounts()) this.count(serviceId, outcome, n);
+    return this.rows.nextLabel();
   }
 
   private count(serviceId: string, outcome: Outcome, n = 1): void {
@@ -104,7 +93,7 @@ export class HistoryStore implements HistoryView {
   }
 
   has(id: string): boolean {
-    return this.exists.get(id) !== undefined;
+    return this.rows.exists(id);
   }
 
   /** Inserts one finished deployment (inside the caller's transaction); executed ones are indexed. */
@@ -115,7 +104,7 @@ export class HistoryStore implements HistoryView {
     // Stored as float32; the index gets the same rounded vector, so a rebuild from SQLite is identical.
     const vector = executed ? vectorToBlob(this.embedder.embed(record.request, entry)) : null;
     const label = executed ? this.nextLabel : null;
-    this.insertFinished.run({
+    this.rows.import({
       id: record.request.id,
       serviceId: record.request.serviceId,
       request: JSON.stringify(record.request),
@@ -198,7 +187,7 @@ export class HistoryStore implements HistoryView {
     const executed = isExecuted(outcome) && entry !== undefined;
     const vector = executed ? vectorToBlob(this.embedder.embed(request, entry)) : null;
     const label = executed ? this.nextLabel : null;
-    this.finishStmt.run({ id: request.id, outcome, finishedAt, failureReason: failureReason ?? null, stoppedAtStage: stoppedAtStage ?? null, label, vector });
+    this.rows.finish({ id: request.id, outcome, finishedAt, failureReason: failureReason ?? null, stoppedAtStage: stoppedAtStage ?? null, label, vector });
     if (label !== null && vector) {
       this.index.add(label, this.indexVector(Array.from(blobToVector(vector)), request, entry));
       this.nextLabel += 1;
@@ -214,9 +203,9 @@ export class HistoryStore implements HistoryView {
   nearestByLabel(label: number, similarity: number): Neighbour[] {
     let known = this.neighbours.get(label);
     if (!known) {
-      const row = this.byLabel.get(label) as [string, string, Outcome, string | null, string] | undefined;
-      if (!row) return [];
-      known = { deploymentId: row[0], serviceId: row[1], outcome: row[2], finishedAt: row[4], ...(row[3] ? { failureReason: row[3] } : {}) };
+      const row = this.rows.byLabel(label);
+      if (!row?.outcome || row.finished_at === null) return [];
+      known = { deploymentId: row.id, serviceId: row.service_id, outcome: row.outcome, finishedAt: row.finished_at, ...(row.failure_reason ? { failureReason: row.failure_reason } : {}) };
       this.neighbours.set(label, known);
     }
     return [{ ...known, similarity }];

@@ -5,6 +5,7 @@ import hnsw from 'hnswlib-node';
 import { createHash } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, openSync, readSync, renameSync } from 'node:fs';
 import type { Db } from './database.js';
+import { DeploymentStore } from './deployment-store.js';
 import { getMeta, setMeta } from './database.js';
 
 export const HNSW_PARAMS = { M: 16, efConstruction: 100, ef: 64, seed: 100 } as const;
@@ -26,7 +27,7 @@ export const blobToVector = (b: Buffer): Float32Array => new Float32Array(b.buff
 
 export class VectorIndex {
   private index: hnsw.HierarchicalNSW;
-  private readonly labelled;
+  private readonly rows: DeploymentStore;
   /** Every indexed vector, row by row, for exact search without touching SQLite. */
   private matrix = new Float32Array(0);
   private matrixLabels: number[] = [];
@@ -42,7 +43,7 @@ export class VectorIndex {
     private readonly derive?: (label: number, stored: number[]) => number[],
   ) {
     this.index = this.fresh(INITIAL_CAPACITY);
-    this.labelled = db.prepare('SELECT label, vector FROM deployments WHERE label IS NOT NULL AND label >= ? ORDER BY label').raw(true);
+    this.rows = new DeploymentStore(db);
   }
 
   private remember(label: number, vector: readonly number[]): void {
@@ -70,7 +71,7 @@ export class VectorIndex {
   }
 
   private labelCount(): number {
-    return this.db.prepare('SELECT count(*) FROM deployments WHERE label IS NOT NULL').pluck().get() as number;
+    return this.rows.labelCount();
   }
 
   /** Loads the persisted index when it is sound and current, otherwise rebuilds it from SQLite. */
@@ -116,7 +117,7 @@ export class VectorIndex {
 
   /** Adds labels from `fromLabel` on; the exact-search matrix gets every label when `all` (a full load). */
   private addFromDb(fromLabel: number, all: boolean): void {
-    for (const [label, blob] of this.labelled.iterate(all ? 0 : fromLabel) as IterableIterator<[number, Buffer]>) {
+    for (const [label, blob] of this.rows.labelled(all ? 0 : fromLabel)) {
       const stored = Array.from(blobToVector(blob));
       const vector = this.derive ? this.derive(label, stored) : stored;
       // Never a vector of another size into hnswlib (native code): a clear error instead.
