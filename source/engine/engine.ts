@@ -1,6 +1,8 @@
 // The pipeline: request → context → risk → policy/autonomy → (approval gate) → canary → outcome → history
 // and audit. One XState actor per deployment; time comes only from the injected clock, so the same engine
 // runs in real time in the console and as fast as the CPU allows in the simulator.
+import { DeploymentStore } from '../store/deployment-store.js';
+import type { DeploymentRecord } from '../store/deployment-store.js';
 import { createActor, fromCallback } from 'xstate';
 import type { Actor } from 'xstate';
 import type { Assessment, Assessor } from '../domain/assess.js';
@@ -74,7 +76,8 @@ interface Live {
   unsubscribe: () => void;
 }
 
-interface DeploymentRow { id: string; request: string; assessment: string; machine: string | null; outcome: string | null }
+/** The columns a deployment is revived from (an engine-written row always has an assessment). */
+type DeploymentRow = Pick<DeploymentRecord, 'id' | 'request' | 'machine' | 'outcome'> & { assessment: string };
 
 /** ISO time of `ms`; a transition writes several entries at one instant, so the last one is kept. */
 let lastIso = { ms: NaN, text: '' };
@@ -89,8 +92,8 @@ export class Engine {
   private readonly machine;
   /** The source to read ahead from, when the engine may skip to deciding samples. */
   private readonly lookahead: MetricSource | undefined;
-  private readonly insertRow;
-  private readonly updateRow;
+  /** The `deployments` table's owner: this engine writes each deployment's life through it. */
+  private readonly rows: DeploymentStore;
 
   constructor(private readonly deps: EngineDeps) {
     this.audit = new AuditLog(deps.db);
@@ -107,11 +110,7 @@ export class Engine {
     });
     const traffic = deps.traffic ?? NO_TRAFFIC_ACTIONS;
     this.lookahead = deps.lookahead ? deps.metrics : undefined;
-    this.insertRow = deps.db.prepare(
-      `INSERT INTO deployments (id, service_id, request, requested_at, state, assessment, decision, source)
-       VALUES (@id, @serviceId, @request, @requestedAt, @state, @assessment, @decision, @source)`,
-    );
-    this.updateRow = deps.db.prepare('UPDATE deployments SET state = ?, machine = ? WHERE id = ?');
+    this.rows = new DeploymentStore(deps.db);
     // I/O actors: answer synchronously when the source does (simulation), later when it is asynchronous.
     this.machine = deploymentMachine.provide({
       actors: {
@@ -164,7 +163,7 @@ export class Engine {
       const snapshot = live.actor.getSnapshot();
       const state = lifecycle(snapshot);
       live.lastPersisted = persistKey(snapshot);
-      this.updateRow.run(state === 'canary' || state === 'paused' ? `${state} ${snapshot.context.plan[snapshot.context.stage] ?? 100}%` : state, JSON.stringify(live.actor.getPersistedSnapshot()), live.view.id);
+      this.rows.setState(live.view.id, state === 'canary' || state === 'paused' ? `${state} ${snapshot.context.plan[snapshot.context.stage] ?? 100}%` : state, JSON.stringify(live.actor.getPersistedSnapshot()));
     }
     this.unpersisted.clear();
   }
@@ -253,7 +252,7 @@ export class Engine {
       const now = this.deps.clock.now();
       const assessment = prepared ?? this.deps.assessor.assess(request, this.deps.advisor);
       const { config } = this.deps;
-      this.insertRow.run({
+      this.rows.insert({
         id: request.id,
         serviceId: request.serviceId,
         request: JSON.stringify(request),
@@ -373,9 +372,7 @@ export class Engine {
    */
   restore(): number {
     this.learning.restore();
-    const rows = this.deps.db
-      .prepare('SELECT id, request, assessment, machine, outcome FROM deployments WHERE outcome IS NULL AND machine IS NOT NULL')
-      .all() as Array<DeploymentRow & { machine: string }>;
+    const rows = [...this.rows.inFlight()].filter((r): r is typeof r & { machine: string; assessment: string } => r.machine !== null && r.assessment !== null);
     for (const row of rows) {
       if (this.live.has(row.id)) continue;
       const live = this.revive(row, []);
@@ -404,7 +401,6 @@ export class Engine {
    * database holds at once; the rebuilt deployments start moving again with the next transaction.
    */
   private rollBackMemory(scored: number): void {
-    const rows = this.deps.db.prepare('SELECT id, request, assessment, machine, outcome FROM deployments WHERE id = ?');
     for (const id of this.touched) {
       const live = this.live.get(id);
       const view = live?.view ?? this.finished.get(id);
@@ -414,10 +410,10 @@ export class Engine {
       }
       this.live.delete(id);
       this.finished.delete(id);
-      const row = rows.get(id) as DeploymentRow | undefined;
-      if (!row || !view) continue; // a submission that rolled back never existed
+      const row = this.rows.get(id);
+      if (!row || !view || row.assessment === null) continue; // a submission that rolled back never existed
       if (row.outcome !== null || row.machine === null) this.finished.set(id, view); // (it finished earlier)
-      else this.stale.set(id, this.revive({ ...row, machine: row.machine }, view.stages));
+      else this.stale.set(id, this.revive({ ...row, assessment: row.assessment, machine: row.machine }, view.stages));
     }
     this.deps.history.resync();
     this.learning.rollBack(scored);
