@@ -27,9 +27,14 @@ export type VerifyResult =
 
 export const GENESIS: Buffer = Buffer.alloc(32);
 
-/** SHA-256 of one contiguous buffer; crypto.hash (Node ≥ 20.12) avoids a Hash object per entry. */
-const sha256Of: (data: Buffer) => Buffer =
-  typeof crypto.hash === 'function' ? (data) => crypto.hash('sha256', data, 'buffer') : (data) => crypto.createHash('sha256').update(data).digest();
+/**
+ * SHA-256 of one contiguous buffer; crypto.hash (Node ≥ 20.12) avoids a Hash object per entry. Asked for a
+ * string, it is about twice as quick as asked for a Buffer (which gets its own backing store per hash): the
+ * append takes the hex it returns anyway and makes the Buffer from Node's pool.
+ */
+const sha256Hex: (data: Buffer) => string =
+  typeof crypto.hash === 'function' ? (data) => crypto.hash('sha256', data, 'hex') : (data) => crypto.createHash('sha256').update(data).digest('hex');
+const sha256Of = (data: Buffer): Buffer => Buffer.from(sha256Hex(data), 'hex');
 
 /** Rows per multi-row INSERT: one statement call per 64 entries instead of one each pays for the Merkle tree. */
 const INSERT_GROUP = 64;
@@ -76,13 +81,14 @@ export class AuditLog {
         prev.copy(chained, 0);
         chained.write(text, prev.length, 'utf8');
         const bytes = chained.subarray(prev.length);
-        const hash = sha256Of(chained);
+        const hex = sha256Hex(chained);
+        const hash = Buffer.from(hex, 'hex');
         params.push(seq, input.deploymentId, bytes, prev, hash);
         if (params.length === INSERT_GROUP * 5) {
           this.insertGroup.run(params);
           params.length = 0;
         }
-        entry.hash = hash.toString('hex');
+        entry.hash = hex;
         out.push(entry);
         written.push(bytes);
         prev = hash;
