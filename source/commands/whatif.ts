@@ -73,6 +73,7 @@ export async function whatifCommand(file: string | undefined, flags: WhatifFlags
     summary: summariseWhatif(replay.rows),
     skipped: replay.skipped,
     fidelity: replay.fidelity,
+    ...(replay.learning.base || replay.learning.next ? { learning: replay.learning } : {}),
   };
   io.out(flags.json ? whatifJson(report) : whatifMarkdown(report).trimEnd());
   return 0;

@@ -1,7 +1,7 @@
 // Replays recorded deployments' decisions under two configurations. Each request is assessed against the
 // history as it stood when it was requested (the deployments recorded as finished before it), with the
 // recorded outcomes: what changes between the two sides is the configuration and nothing else.
-// LEARNING autonomy is replayed with its configured thresholds (their adaptation is not replayed).
+// LEARNING autonomy moves each side's thresholds as the engine would (whatif-learning.ts).
 import { Assessor, UnknownServiceError } from '../domain/assess.js';
 import type { Assessment } from '../domain/assess.js';
 import type { SyncAdvisor } from '../domain/advisor.js';
@@ -13,6 +13,8 @@ import { featureEmbedder } from '../domain/embedding.js';
 import type { DeploymentRequest, Outcome } from '../domain/schemas.js';
 import type { DecisionSide, WhatifRow } from '../domain/whatif.js';
 import { ReplayHistory } from './whatif-history.js';
+import { ReplayLearning } from './whatif-learning.js';
+import type { LearningSummary } from './whatif-learning.js';
 
 export interface RecordedDeployment {
   request: DeploymentRequest;
@@ -29,6 +31,8 @@ export interface WhatifReplay {
   skipped: string[];
   /** Of the deployments with a recorded decision, how many the baseline replay decides the same way. */
   fidelity: { compared: number; same: number };
+  /** For a side under LEARNING autonomy: how often its thresholds moved, and where they ended. */
+  learning: { base?: LearningSummary; next?: LearningSummary };
 }
 
 /** Each request is embedded once, not three times (two assessments and its entry into history). */
@@ -51,7 +55,14 @@ const side = (a: Assessment): DecisionSide => ({ action: a.decision.action, plan
  * Walks recorded requests in the order they were made; before each one, the deployments recorded as finished
  * earlier are added to the histories (one per embedder). `visit` sees each request with them as they stood.
  */
-export function walkHistory(recorded: readonly RecordedDeployment[], catalog: CatalogIndex, embedders: readonly Embedder[], visit: (r: RecordedDeployment, t: number, histories: readonly ReplayHistory[]) => void): void {
+export function walkHistory(
+  recorded: readonly RecordedDeployment[],
+  catalog: CatalogIndex,
+  embedders: readonly Embedder[],
+  visit: (r: RecordedDeployment, t: number, histories: readonly ReplayHistory[]) => void,
+  /** Each recorded deployment as it enters history (finished), in the order they finished. */
+  onFinished?: (r: RecordedDeployment & { outcome: Outcome }) => void,
+): void {
   // Times parsed once: sorting 15k records would otherwise parse each date about 30 times.
   const requests = recorded.map((r) => ({ r, t: Date.parse(r.request.requestedAt) })).sort((a, b) => a.t - b.t);
   const finished = recorded
@@ -65,6 +76,7 @@ export function walkHistory(recorded: readonly RecordedDeployment[], catalog: Ca
       const f = (finished[added] as { r: RecordedDeployment }).r;
       const record = { request: f.request, outcome: f.outcome as Outcome, finishedAt: f.finishedAt as string, ...(f.failureReason ? { failureReason: f.failureReason } : {}) };
       for (const history of histories) history.add(record);
+      onFinished?.({ ...f, outcome: record.outcome });
       added += 1;
     }
     visit(r, t, histories);
@@ -81,6 +93,7 @@ export function replayDecisions(recorded: readonly RecordedDeployment[], catalog
   const rows: WhatifRow[] = [];
   const skipped: string[] = [];
   const fidelity = { compared: 0, same: 0 };
+  const learning = { base: new ReplayLearning(base), next: new ReplayLearning(next) };
   walkHistory(recorded, catalog, embedders, (r, t, histories) => {
     const last = embedders.length - 1;
     assessors ??= {
@@ -97,11 +110,19 @@ export function replayDecisions(recorded: readonly RecordedDeployment[], catalog
       skipped.push(r.request.id);
       return;
     }
+    learning.base.assessed(r.request.id, a.score);
+    learning.next.assessed(r.request.id, b.score);
     if (r.recordedAction !== undefined) {
       fidelity.compared += 1;
       if (r.recordedAction === a.decision.action) fidelity.same += 1;
     }
     rows.push({ id: r.request.id, serviceId: r.request.serviceId, requestedAtMs: t, outcome: r.outcome, base: side(a), next: side(b) });
+  }, (f) => {
+    if (!assessors) return;
+    learning.base.finished(f.request.id, f.outcome, assessors.base);
+    learning.next.finished(f.request.id, f.outcome, assessors.next);
   });
-  return { rows, skipped, fidelity };
+  const baseLearning = learning.base.summary(assessors?.base);
+  const nextLearning = learning.next.summary(assessors?.next);
+  return { rows, skipped, fidelity, learning: { ...(baseLearning ? { base: baseLearning } : {}), ...(nextLearning ? { next: nextLearning } : {}) } };
 }

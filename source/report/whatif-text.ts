@@ -3,6 +3,10 @@ import { sanitize } from '../domain/sanitize.js';
 import type { Action } from '../domain/autonomy.js';
 import type { SettingChange, WhatifSummary } from '../domain/whatif.js';
 import { ACTIONS } from '../domain/whatif.js';
+import type { LearningSummary } from './whatif-learning.js';
+
+const learned = (side: string, l: LearningSummary | undefined): string[] =>
+  l ? [`LEARNING (${side}): the thresholds moved ${l.moves} time${l.moves === 1 ? '' : 's'} as outcomes came in, ending at medium ${l.thresholds.medium}, high ${l.thresholds.high}, critical ${l.thresholds.critical}.`] : [];
 
 export interface WhatifReport {
   source: string;
@@ -12,6 +16,8 @@ export interface WhatifReport {
   summary: WhatifSummary;
   skipped: string[];
   fidelity: { compared: number; same: number };
+  /** Sides under LEARNING autonomy: their thresholds' moves, replayed as the engine makes them. */
+  learning?: { base?: LearningSummary; next?: LearningSummary };
 }
 
 const NAME: Record<Action, string> = { proceed: 'auto-approved', await_approval: 'human approval', blocked: 'blocked' };
@@ -32,6 +38,8 @@ export function whatifMarkdown(r: WhatifReport): string {
     `Baseline: ${sanitize(r.baseline, 200)}. New: ${sanitize(r.candidate, 200)}.`,
     ...(r.skipped.length ? [`Skipped ${r.skipped.length} whose service is not in the catalog.`] : []),
     ...(r.fidelity.compared ? [`The baseline replay decides ${r.fidelity.same} of the ${r.fidelity.compared} recorded decisions the same way.`] : []),
+    ...learned('baseline', r.learning?.base),
+    ...learned('new', r.learning?.next),
     '',
     r.changes.length === 0 ? 'Settings changed: none.' : `Settings changed (${r.changes.length}):`,
     ...r.changes.slice(0, 30).map((c) => `- \`${sanitize(c.path, 80)}\`: ${value(c.from)} → ${value(c.to)}`),
