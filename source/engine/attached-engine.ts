@@ -4,33 +4,24 @@
 import type { Assessment } from '../domain/assess.js';
 import type { CatalogIndex } from '../domain/catalog.js';
 import type { Config } from '../domain/config.js';
-import type { DeploymentRequest, Outcome } from '../domain/schemas.js';
+import type { DeploymentRequest } from '../domain/schemas.js';
+import { LocalEngineClient } from '../client/local-client.js';
 import type { AuditEntry } from '../store/audit-log.js';
 import { AuditLog } from '../store/audit-log.js';
 import type { Db } from '../store/database.js';
+import { DeploymentStore } from '../store/deployment-store.js';
+import type { DeploymentRecord } from '../store/deployment-store.js';
 import type { OperatorAction } from '../store/submissions.js';
-import { Submissions } from '../store/submissions.js';
 import type { Clock } from './clock.js';
-import type { DeploymentView, LifecycleState, StageRecord } from './deployment-view.js';
+import type { DeploymentView, StageRecord } from './deployment-view.js';
 import type { EngineListener } from './engine.js';
 import { ActionRefused } from './engine.js';
+import { DECISIONS, finishedView } from './finished-view.js';
 import type { Snapshot } from './snapshot-facts.js';
-import { finishedActions, viewOf } from './snapshot-facts.js';
+import { viewOf } from './snapshot-facts.js';
 
-interface Row {
-  id: string;
-  request: string;
-  assessment: string | null;
-  machine: string | null;
-  outcome: Outcome | null;
-  failure_reason: string | null;
-  finished_at: string | null;
-}
+type Row = DeploymentRecord;
 
-const COLUMNS = 'id, request, assessment, machine, outcome, failure_reason, finished_at';
-const FINAL_STATE: Record<Outcome, LifecycleState> = { succeeded: 'promoted', rolled_back: 'rolled_back', failed: 'rolled_back', blocked: 'blocked', rejected: 'rejected', expired: 'expired', withdrawn: 'withdrawn' };
-/** Audited human events that decide a deployment's fate. */
-const DECISIONS = new Set(['approved', 'rejected', 'withdrawn', 'aborted']);
 /** How long an operator waits for the engine to apply a decision before being told it is still queued. */
 const ANSWER_WITHIN_MS = 10_000;
 
@@ -45,9 +36,7 @@ export class AttachedEngine {
   /** Who decided each deployment that a person decided, from the audit trail. */
   private readonly deciders = new Map<string, string>();
   private readonly listeners = new Set<EngineListener>();
-  private readonly submissions: Submissions;
-  private readonly inFlight;
-  private readonly byId;
+  private readonly rows: DeploymentStore;
   private lastSeq = 0;
   private list: DeploymentView[] | undefined;
 
@@ -58,9 +47,7 @@ export class AttachedEngine {
     private readonly clock: Clock,
   ) {
     this.audit = new AuditLog(db);
-    this.submissions = new Submissions(db);
-    this.inFlight = db.prepare(`SELECT ${COLUMNS} FROM deployments WHERE outcome IS NULL`);
-    this.byId = db.prepare(`SELECT ${COLUMNS} FROM deployments WHERE id = ?`);
+    this.rows = new DeploymentStore(db);
     // One read transaction: the trail and the rows as of the same moment, so nothing is counted twice.
     db.transaction(() => {
       this.lastSeq = (db.prepare('SELECT max(seq) FROM audit').pluck().get() as number | null) ?? 0;
@@ -70,7 +57,7 @@ export class AttachedEngine {
         `SELECT canonical FROM audit WHERE seq <= ? AND (CAST(canonical AS TEXT) LIKE '%"event":"stage_analysed"%' OR CAST(canonical AS TEXT) LIKE '%"kind":"human"%') ORDER BY seq`,
       ).pluck();
       for (const canonical of noted.iterate(this.lastSeq) as IterableIterator<Buffer>) this.note(JSON.parse(canonical.toString('utf8')) as AuditEntry);
-      for (const row of db.prepare(`SELECT ${COLUMNS} FROM deployments`).iterate() as IterableIterator<Row>) this.load(row);
+      for (const row of this.rows.all()) this.load(row);
     })();
   }
 
@@ -103,14 +90,14 @@ export class AttachedEngine {
         for (const l of this.listeners) l({ kind: 'audit', entry });
       }
     }
-    for (const row of this.inFlight.iterate() as IterableIterator<Row>) {
+    for (const row of this.rows.inFlight()) {
       touched.delete(row.id);
       if (row.machine !== null && this.machines.get(row.id) === row.machine) continue;
       this.changed(this.load(row));
     }
     // Finished since the last call (no longer in flight), or gone through the pipeline in one step.
     for (const id of touched) {
-      const row = this.byId.get(id) as Row | undefined;
+      const row = this.rows.get(id);
       if (row) this.changed(this.load(row));
     }
   }
@@ -145,23 +132,9 @@ export class AttachedEngine {
       this.machines.set(row.id, row.machine);
     } else {
       this.machines.delete(row.id);
-      const finishedAt = row.finished_at ? Date.parse(row.finished_at) : this.clock.now();
-      view = {
-        id: row.id,
-        ...base,
-        state: FINAL_STATE[row.outcome as Outcome],
-        plan: this.config.plans[assessment.decision.plan],
-        stage: Math.max(0, (stages.at(-1)?.stage ?? 0)),
-        samples: [],
-        stages,
-        reason: row.failure_reason ?? (row.outcome === 'blocked' ? assessment.decision.reasons.join('; ') : ''),
-        decidedBy: this.deciders.get(row.id) ?? null,
-        outcome: row.outcome,
-        requestedAtMs: Date.parse(request.requestedAt),
-        updatedAtMs: finishedAt,
-        finishedAtMs: finishedAt,
-        actions: finishedActions(row.id, FINAL_STATE[row.outcome as Outcome], row.outcome),
-      };
+      const finished = finishedView(row, { tier: base.tier, plans: this.config.plans, stages, decidedBy: this.deciders.get(row.id) ?? null, finishedAtFallback: this.clock.now() });
+      if (!finished) return undefined;
+      view = finished;
     }
     const known = this.views.get(row.id);
     if (known) Object.assign(known, view); // the same object: the console's selection and rows stay put
@@ -177,10 +150,8 @@ export class AttachedEngine {
    * deadline: when no engine answers in time it is cancelled, and an engine that starts later refuses it.
    */
   private async decide(id: string, action: OperatorAction, by: string, reason?: string): Promise<DeploymentView> {
-    const now = Date.now();
-    const actionId = this.submissions.requestAction(id, action, by, reason, now, now + ANSWER_WITHIN_MS);
-    const answer = await this.submissions.awaitAction(actionId, ANSWER_WITHIN_MS);
-    if (answer === 'unanswered') throw new ActionRefused(`no engine answered within ${ANSWER_WITHIN_MS / 1000} s: the ${action} was withdrawn and will not be applied`);
+    // The engine's queue, as `genops-tui approve` sends it; cancelled when no engine answers in time.
+    const answer = await new LocalEngineClient(this.db, by, { answerMs: ANSWER_WITHIN_MS }).act(id, action, reason);
     if (answer.result !== 'done') throw new ActionRefused(answer.error || `${action} refused`);
     this.refresh();
     const view = this.views.get(id);
