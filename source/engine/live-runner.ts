@@ -104,7 +104,12 @@ export class LiveRunner {
     }
     for (const s of submissions.pending()) this.take(s, now);
     for (const a of submissions.pendingActions()) this.apply(a, now);
-    for (const gone of submissions.abandoned(now)) this.abandon(gone.id, gone.deadline);
+    for (const gone of submissions.abandoned(now)) {
+      const d = engine.get(gone.id);
+      // Finished (its gate got its answer and left): nobody needs to watch it any more.
+      if (d === undefined || d.outcome !== null) submissions.unwatch(gone.id);
+      else this.abandon(gone.id, gone.deadline);
+    }
     engine.tick();
     this.deps.checkpoints?.poll(clock.now());
     const wake = engine.nextWake();

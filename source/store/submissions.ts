@@ -101,14 +101,12 @@ export class Submissions {
     return this.db.prepare("SELECT 1 FROM submissions WHERE id = ? AND watched = 1 AND status IN ('pending', 'accepted')").get(id) !== undefined;
   }
 
-  /** Running deployments whose gate stopped keeping their deadline alive (killed, or its runner gone). */
-  abandoned(now: number): Array<{ id: string; deadline: number }> {
-    return this.db
-      .prepare(
-        `SELECT s.id, s.deadline FROM submissions s JOIN deployments d ON d.id = s.id
-         WHERE s.watched = 1 AND s.status = 'accepted' AND s.deadline < ? AND d.outcome IS NULL`,
-      )
-      .all(now) as Array<{ id: string; deadline: number }>;
+  /**
+   * Watched requests whose gate stopped keeping their deadline alive (killed, or its runner gone), oldest
+   * first. The engine withdraws those still running and unwatches the rest (their gate simply ended).
+   */
+  abandoned(now: number, limit = 100): Array<{ id: string; deadline: number }> {
+    return this.db.prepare("SELECT id, deadline FROM submissions WHERE watched = 1 AND status = 'accepted' AND deadline < ? ORDER BY deadline LIMIT ?").all(now, limit) as Array<{ id: string; deadline: number }>;
   }
 
   /** Nobody watches it any more (the engine acted on an abandoned request, or the gate ended). */
