@@ -52,7 +52,7 @@ export async function serveCommand(flags: ServeFlags, io: CommandIo): Promise<nu
   const stored = storedViews(live.ctx.db, live.engine.audit, (id) => live.ctx.catalog.get(id)?.service.tier ?? 'medium', live.config.plans);
   // Requests over HTTP take the queue a local gate's take: the live loop assesses them (a model advisor too) and
   // withdraws a watched one whose client went quiet.
-  const queue = new SubmissionQueue({ submissions: new Submissions(live.ctx.db), wake: () => live.runner.wake(), view: (id) => live.engine.get(id) ?? stored(id), isReady: () => leased });
+  const queue = new SubmissionQueue({ submissions: new Submissions(live.ctx.db), wake: () => live.runner.wake(), nextPass: () => live.runner.nextPass(), view: (id) => live.engine.get(id) ?? stored(id), isReady: () => leased });
   const server = await buildServer({ engine: live.engine, tokens: new TokenStore(live.ctx.db), clock: { now: () => Date.now() }, isReady: () => leased, stored, verify, queue }, options);
   server.ctx.hub.follow((a) => {
     log(`${a.seq} ${a.actor.kind}:${sanitize(a.actor.id, 40)} ${a.event} ${sanitize(a.deploymentId ?? '-', 60)}`);

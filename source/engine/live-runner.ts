@@ -56,6 +56,13 @@ export class LiveRunner {
     this.schedule(0);
   }
 
+  private passWaiters: Array<() => void> = [];
+
+  /** Resolves when the next pass has ended (whatever it did): a waiter in this process looks again then. */
+  nextPass(): Promise<void> {
+    return new Promise((resolve) => this.passWaiters.push(resolve));
+  }
+
   /** Something was queued in this process (a request over HTTP): run a pass now rather than at the next poll. */
   wake(): void {
     if (!this.running || this.passing || this.failures > 0) return;
@@ -82,6 +89,9 @@ export class LiveRunner {
       this.schedule(delay);
     } finally {
       this.passing = false;
+      const waiters = this.passWaiters;
+      this.passWaiters = [];
+      for (const resolve of waiters) resolve();
     }
   }
 

@@ -17,6 +17,8 @@ export interface SubmissionQueueDeps {
   submissions: Submissions;
   /** Runs the engine's loop now rather than at its next poll. */
   wake: () => void;
+  /** Resolves after the engine loop's next pass: the submission's status is looked at again then. */
+  nextPass?: () => Promise<void>;
   /** The engine's view of a deployment, once it has taken the request. */
   view: (id: string) => DeploymentView | undefined;
   /** False when this process's engine does not hold the lease (nothing would take the request). */
@@ -35,7 +37,7 @@ export class SubmissionQueue {
   constructor(private readonly deps: SubmissionQueueDeps) {
     this.time = deps.time ?? REAL_TIME;
     this.windowMs = deps.windowMs ?? ACCEPT_WINDOW_MS;
-    this.pollMs = deps.pollMs ?? 5;
+    this.pollMs = deps.pollMs ?? 50;
   }
 
   /**
@@ -70,7 +72,8 @@ export class SubmissionQueue {
         renewed = now;
         submissions.keepAlive(request.id, now + this.windowMs);
       }
-      await this.time.sleep(this.pollMs);
+      // After the loop's next pass (when it may have taken the request), or a poll interval, whichever is first.
+      await (this.deps.nextPass ? Promise.race([this.deps.nextPass(), this.time.sleep(this.pollMs)]) : this.time.sleep(this.pollMs));
     }
   }
 
