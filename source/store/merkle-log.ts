@@ -7,7 +7,7 @@
 // Nothing here is trusted by verification against a checkpoint: audit-consistency.ts recomputes from the bytes.
 import type { Db } from './database.js';
 import type { RangeHash } from '../domain/merkle.js';
-import { consistencyProof, EMPTY_ROOT, inclusionProof, leafHash, nodeHash, rangeHashFrom, rootOf } from '../domain/merkle.js';
+import { completeRootBinary, consistencyProof, EMPTY_ROOT, inclusionProof, leafHash, leafHashBinary, nodeHash, rangeHashFrom, rootOf } from '../domain/merkle.js';
 
 export const BASE_LEVEL = 6;
 export const CHUNK = 2 ** BASE_LEVEL;
@@ -39,11 +39,11 @@ export class MerkleLog {
   }
 
   /**
-   * The leaf hashes of the incomplete last chunk after this instance's last append, and the chain hash that
+   * The leaf hashes (binary strings) of the incomplete last chunk after this instance's last append, and the chain hash that
    * append ended on. The chain hash names the whole history: when the next append starts from it, nobody
    * else appended and nothing was rolled back since, and the cache is used instead of re-reading entries.
    */
-  private tail: { size: number; head: Buffer; leaves: Buffer[] } | undefined;
+  private tail: { size: number; head: Buffer; leaves: string[] } | undefined;
 
   /**
    * Called inside the append transaction once entries prevSize+1 … prevSize+bytes.length are inserted (the
@@ -54,7 +54,7 @@ export class MerkleLog {
     if (!this.insertNodeStmt) throw new Error('the audit Merkle tree table is missing: the database was not migrated');
     const first = Math.floor(prevSize / CHUNK) * CHUNK;
     let chunk = first / CHUNK;
-    let leaves: Buffer[];
+    let leaves: string[];
     const tail = this.tail;
     // Cleared first, and copied: an append that fails halfway must leave no half-updated cache behind.
     this.tail = undefined;
@@ -64,12 +64,12 @@ export class MerkleLog {
       const storedChunks = this.storedChunksStmt?.get() as number;
       if (storedChunks > chunk) throw new Error(`the audit Merkle tree covers ${storedChunks * CHUNK} entries but the trail has ${prevSize}: entries were removed`);
       if (storedChunks < chunk) this.backfill(storedChunks, chunk);
-      leaves = first < prevSize ? (this.leavesStmt.all(first, prevSize) as Buffer[]).map(leafHash) : [];
+      leaves = first < prevSize ? (this.leavesStmt.all(first, prevSize) as Buffer[]).map(leafHashBinary) : [];
     }
     for (const b of bytes) {
-      leaves.push(leafHash(b));
+      leaves.push(leafHashBinary(b));
       if (leaves.length === CHUNK) {
-        this.storeChunk(chunk++, rootOf(leaves));
+        this.storeChunk(chunk++, completeRootBinary(leaves));
         leaves = [];
       }
     }
@@ -84,7 +84,7 @@ export class MerkleLog {
       const last = Math.min(to, chunk + PAGE);
       const rows = this.leavesStmt.all(chunk * CHUNK, last * CHUNK) as Buffer[];
       if (rows.length !== (last - chunk) * CHUNK) throw new Error(`audit trail has a gap below seq ${last * CHUNK}: the Merkle tree cannot be built`);
-      for (let at = 0; at < rows.length; at += CHUNK) this.storeChunk(chunk++, rootOf(rows.slice(at, at + CHUNK).map(leafHash)));
+      for (let at = 0; at < rows.length; at += CHUNK) this.storeChunk(chunk++, completeRootBinary(rows.slice(at, at + CHUNK).map(leafHashBinary)));
     }
   }
 

@@ -1,7 +1,9 @@
-// canonicalJson writes strings that need no escaping straight between quotes (a fast path of the audit append):
-// held here to JSON.stringify of the well-formed string on every kind of character, escapes and surrogates included.
+// canonicalJson's fast paths on the audit append: strings that need no escaping go straight between quotes
+// (held to JSON.stringify of the well-formed string on every kind of character, escapes and surrogates
+// included), and small objects' keys are ordered by an insertion sort (held to the canonicalize library).
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import canonicalize from 'canonicalize';
 import { canonicalJson } from '../../source/store/canonical-json.js';
 
 const reference = (s: string): string => JSON.stringify(s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'));
@@ -27,6 +29,18 @@ describe('canonicalJson strings', () => {
         expect(canonicalJson({ [key]: s })).toBe(`{${reference(key)}:${reference(s)}}`);
       }),
       { numRuns: 3000, seed: 16 },
+    );
+  });
+});
+
+describe('canonicalJson keys', () => {
+  it('orders keys by UTF-16 code units in objects of 0 to 40 keys, both sides of the insertion-sort limit', () => {
+    const key = fc.oneof(fc.string({ maxLength: 3 }), fc.string({ unit: 'binary', maxLength: 3 }), fc.constantFrom('a', 'A', 'aa', 'é', '\u{1f600}', '\uff61', '1', '10', '2'));
+    fc.assert(
+      fc.property(fc.dictionary(key, fc.integer(), { minKeys: 0, maxKeys: 40 }), (obj) => {
+        expect(canonicalJson(obj)).toBe(canonicalize(obj));
+      }),
+      { numRuns: 2000, seed: 17 },
     );
   });
 });
