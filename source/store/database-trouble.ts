@@ -1,4 +1,6 @@
-// SQLite errors a person can act on (a full disk, a locked or read-only database), said in one line.
+// SQLite errors a person can act on (a full disk, a locked or read-only database), said in one line; and an audit
+// trail found tampered with on append (AuditTampered), which stops the writer the same way.
+import { AuditTampered } from './audit-tampered.js';
 
 const CODES: Record<string, string> = {
   SQLITE_FULL: 'the disk is full (SQLITE_FULL); nothing was written; free some space and retry',
@@ -15,9 +17,10 @@ const codeOf = (error: unknown): string | undefined => {
   return typeof code === 'string' ? Object.keys(CODES).find((k) => code === k || code.startsWith(`${k}_`)) : undefined;
 };
 
-export const isDatabaseTrouble = (error: unknown): boolean => codeOf(error) !== undefined;
+export const isDatabaseTrouble = (error: unknown): boolean => error instanceof AuditTampered || codeOf(error) !== undefined;
 
 export function databaseTrouble(error: unknown): string {
+  if (error instanceof AuditTampered) return error.message;
   const code = codeOf(error);
   return code ? CODES[code] ?? code : String(error);
 }

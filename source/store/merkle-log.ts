@@ -7,6 +7,7 @@
 // Nothing here is trusted by verification against a checkpoint: audit-consistency.ts recomputes from the bytes.
 import type { Db } from './database.js';
 import type { RangeHash } from '../domain/merkle.js';
+import { AuditTampered } from './audit-tampered.js';
 import { completeRootBinary, consistencyProof, EMPTY_ROOT, inclusionProof, leafHash, leafHashBinary, nodeHash, rangeHashFrom, rootOf } from '../domain/merkle.js';
 
 export const BASE_LEVEL = 6;
@@ -62,7 +63,7 @@ export class MerkleLog {
     else {
       // One indexed lookup: a trail older than the tree is caught up here, by whichever append comes first.
       const storedChunks = this.storedChunksStmt?.get() as number;
-      if (storedChunks > chunk) throw new Error(`the audit Merkle tree covers ${storedChunks * CHUNK} entries but the trail has ${prevSize}: entries were removed`);
+      if (storedChunks > chunk) throw new AuditTampered(`the stored audit Merkle tree covers ${storedChunks * CHUNK} entries but the trail now has ${prevSize}: entries under it are gone`);
       if (storedChunks < chunk) this.backfill(storedChunks, chunk);
       leaves = first < prevSize ? (this.leavesStmt.all(first, prevSize) as Buffer[]).map(leafHashBinary) : [];
     }
@@ -83,7 +84,7 @@ export class MerkleLog {
     for (let chunk = from; chunk < to; ) {
       const last = Math.min(to, chunk + PAGE);
       const rows = this.leavesStmt.all(chunk * CHUNK, last * CHUNK) as Buffer[];
-      if (rows.length !== (last - chunk) * CHUNK) throw new Error(`audit trail has a gap below seq ${last * CHUNK}: the Merkle tree cannot be built`);
+      if (rows.length !== (last - chunk) * CHUNK) throw new AuditTampered(`entries among audit seq ${chunk * CHUNK + 1}…${last * CHUNK} are missing: they were deleted`);
       for (let at = 0; at < rows.length; at += CHUNK) this.storeChunk(chunk++, completeRootBinary(rows.slice(at, at + CHUNK).map(leafHashBinary)));
     }
   }
@@ -95,7 +96,7 @@ export class MerkleLog {
     this.insertNodeStmt?.run(level, index, hash);
     while (index % 2 === 1) {
       const left = this.getNodeStmt?.get(level, index - 1) as Buffer | undefined;
-      if (!left) throw new Error(`audit Merkle tree: subtree (${level}, ${index - 1}) is missing`);
+      if (!left) throw new AuditTampered(`the stored audit Merkle tree lacks its subtree (level ${level}, index ${index - 1})`);
       hash = nodeHash(left, hash);
       level += 1;
       index = (index - 1) / 2;
