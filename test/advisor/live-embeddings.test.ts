@@ -17,7 +17,7 @@ import type { FakeOpenAi, Reply } from './fake-openai.js';
 import { completion, startFakeOpenAi } from './fake-openai.js';
 import { request } from '../helpers/builders.js';
 import { tempDir } from '../helpers/temp-db.js';
-import { waitFor } from '../helpers/processes.js';
+import { exited, startUntil, waitFor } from '../helpers/processes.js';
 
 const dir = tempDir();
 const SERVICE = 'notifications';
@@ -160,6 +160,23 @@ describe('live engine with text embeddings', () => {
     started.push(again);
     expect(again.ctx.history.indexReport).toMatchObject({ rebuilt: true, count: HISTORY.length });
     expect(getMeta(again.ctx.db, 'index_embedder')).toBe(`feature-v1+text:toy:${DIMS}:0.8`);
+  });
+
+  it('`genops-tui engine` (dist) embeds the history before it says it started, and a second engine is refused before embedding', async () => {
+    const { db, config } = prepare('cli');
+    const before = server.requests.length;
+    const engine = await startUntil(['engine', '--db', db, '--config', config], 'engine started');
+    try {
+      expect(engine.output()).toMatch(/text embeddings: model toy, 4 dimensions, weight 0.8; 5 distinct texts of 5 indexed deployments embedded in \d+ ms[\s\S]*engine started/);
+      const asked = server.requests.length;
+      expect(asked).toBeGreaterThan(before);
+      const second = await startUntil(['engine', '--db', db, '--config', config], 'another engine holds the lease');
+      expect(await exited(second.child)).toBe(3);
+      expect(server.requests.length).toBe(asked);
+    } finally {
+      engine.child.kill('SIGTERM');
+      await exited(engine.child);
+    }
   });
 
   it('an endpoint down at start: the engine starts all the same, retrieving by structure, and says so', async () => {
