@@ -47,6 +47,7 @@ const cli = parseArguments(() => meow(
   Usage
     $ genops-tui [--readonly] [--as NAME] [--speed 60] [--paused] [--no-color] [--ascii]
     $ genops-tui --live [--db F] [--config F] [--catalog F] [--as NAME] [--readonly]
+    $ genops-tui [console] --server URL [--config F] [--readonly]     (token in GENOPS_TOKEN)
     $ genops-tui replay FILE.ndjson [--speed 60] [--paused] [--db FILE] [--readonly] [--as NAME]
     $ genops-tui assess --catalog FILE --request FILE|- [--config FILE] [--history FILE] [--db FILE] [--json]
     $ genops-tui history import FILE.ndjson [--catalog FILE] [--db FILE] [--json]
@@ -106,7 +107,7 @@ const cli = parseArguments(() => meow(
     --config FILE     Governance configuration (JSON or YAML); SPEC.md defaults otherwise
     --history FILE    assess: finished deployments (NDJSON) to use instead of the database
     --db FILE         Database file (default data/genops.db, or GENOPS_DB)
-    --server URL      gate, approve, reject: a \`genops-tui serve\` (or GENOPS_SERVER), with its token in GENOPS_TOKEN;
+    --server URL      gate, approve, reject, the console: a \`genops-tui serve\` (or GENOPS_SERVER), token in GENOPS_TOKEN;
                       the engine records the token's name (--as and --requested-by are refused)
     --json            Machine-readable output
     --no-color        No colour (NO_COLOR is honoured too)
@@ -240,6 +241,7 @@ async function run(): Promise<number> {
     case 'resolve':
       return (await load.decide()).decideCommand('resolve', sub, f, processIo);
     case undefined:
+    case 'console': // `genops-tui console --server URL` reads as what it is
       return (await load.console()).consoleCommand(undefined, f, processIo);
     case 'replay':
       if (!sub) throw new UsageError('replay needs a FILE.ndjson');

@@ -25,6 +25,8 @@ export interface ReplaySession {
   slo: { errorRate: number; p99Ms: number };
   /** The chain recomputed, where this process holds the database (a replay's plain summary says it). */
   verifyAudit?: () => VerifyResult;
+  /** Who decides, when the engine says so (over HTTP: the token's name); otherwise --as or the OS user. */
+  operator?: string;
 }
 
 export function sessionOf(model: ConsoleModel, engine: ConsoleEngine, config: Config, close: () => void): ReplaySession {

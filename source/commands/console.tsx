@@ -75,19 +75,26 @@ export function openReplay(file: string, flags: Pick<ConsoleFlags, 'db' | 'confi
   return { ...session, verifyAudit: () => engine.audit.verify() };
 }
 
-export async function consoleCommand(file: string | undefined, flags: ConsoleFlags & { live?: boolean; catalog?: string }, io: CommandIo): Promise<number> {
+export async function consoleCommand(file: string | undefined, flags: ConsoleFlags & { live?: boolean; catalog?: string; server?: string }, io: CommandIo): Promise<number> {
+  // Over HTTP with --server, or GENOPS_SERVER unless a replay FILE or --live says otherwise.
+  const remote = flags.server !== undefined || (file === undefined && !flags.live && Boolean(process.env.GENOPS_SERVER));
+  if (flags.server !== undefined && file !== undefined) throw new UsageError('replay reads a FILE here; --server attaches to a server: choose one');
   // Live sessions load the live engine only when asked for: a replay's cold start does not pay for it.
-  const session = flags.live ? await (await import('./console-live.js')).openLive(flags, io) : openReplay(file ?? DEFAULT_FIXTURE, flags, io);
+  const opened = remote
+    ? await (await import('./console-remote.js')).openRemote(flags, io)
+    : flags.live ? await (await import('./console-live.js')).openLive(flags, io) : openReplay(file ?? DEFAULT_FIXTURE, flags, io);
+  if (typeof opened === 'number') return opened;
+  const session = opened;
   try {
     if (!process.stdin.isTTY || !process.stdout.isTTY) {
-      if (flags.live) {
-        io.err('error: the live console needs a terminal; run `genops-tui engine` for a headless engine');
+      if (flags.live || remote) {
+        io.err(remote ? 'error: the console needs a terminal (scripts read the API instead: GET /v1/deployments)' : 'error: the live console needs a terminal; run `genops-tui engine` for a headless engine');
         return 2;
       }
       plainSummary(session, io);
       return 0;
     }
-    const operator = flags.as ?? userInfo().username;
+    const operator = session.operator ?? flags.as ?? userInfo().username;
     const theme = { color: colourWanted(process.stdout, !flags.color), ascii: flags.ascii };
     // The alternate screen: the shell comes back as it was on q or Ctrl-C, no last frame left in scrollback.
     const leave = (): void => {
