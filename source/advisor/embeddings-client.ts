@@ -21,6 +21,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export class TextEmbeddings {
   private readonly client: OpenAI;
   private readonly cache = new Map<string, number[]>();
+  /** Told of each batch of vectors fetched from the endpoint (by text SHA-256), e.g. to keep them. */
+  onFetched: ((entries: Array<[string, number[]]>) => void) | undefined;
 
   constructor(readonly settings: EmbeddingsSettings) {
     this.client = new OpenAI({ baseURL: settings.baseUrl, apiKey: settings.apiKey ?? 'not-needed', maxRetries: 0, timeout: settings.timeoutMs });
@@ -31,13 +33,20 @@ export class TextEmbeddings {
     return this.cache.get(sha256(text));
   }
 
+  /** A vector known already (kept from an earlier run), by its text's SHA-256. */
+  preload(textSha256: string, vector: number[]): void {
+    this.cache.set(textSha256, vector);
+  }
+
   /** Embeds every text not cached yet, in batches. */
   async prefetch(texts: Iterable<string>): Promise<void> {
     const missing = [...new Set(texts)].filter((t) => !this.cache.has(sha256(t)));
     for (let i = 0; i < missing.length; i += BATCH) {
       const batch = missing.slice(i, i + BATCH);
       const vectors = await this.request(batch);
-      batch.forEach((t, j) => this.cache.set(sha256(t), vectors[j] as number[]));
+      const entries = batch.map((t, j): [string, number[]] => [sha256(t), vectors[j] as number[]]);
+      for (const [sha, v] of entries) this.cache.set(sha, v);
+      this.onFetched?.(entries);
     }
   }
 

@@ -15,6 +15,9 @@ import { loadCatalog } from '../io/load.js';
 import { storedCatalog } from '../store/catalog-store.js';
 import { dbPath, openDatabase } from '../store/database.js';
 import { Lease } from '../store/lease.js';
+import type { TextVectors } from '../store/text-vectors.js';
+import { TextVectors as StoredTextVectors } from '../store/text-vectors.js';
+import { sha256 } from './llm-advisor.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { TextEmbeddings } from './embeddings-client.js';
 import { apiKeyOf } from './from-config.js';
@@ -23,6 +26,9 @@ export class LiveTextEmbeddings {
   readonly embedder: LayeredEmbedder;
   readonly model: string;
   private readonly breaker: CircuitBreaker;
+  /** Where fetched vectors are kept (the engine's database, once it is open); until then they wait here. */
+  private store: { vectors: Pick<TextVectors, 'save'>; log: (line: string) => void } | undefined;
+  private unsaved: Array<[string, number[]]> = [];
 
   constructor(
     private readonly client: TextEmbeddings,
@@ -35,6 +41,45 @@ export class LiveTextEmbeddings {
     this.model = model;
     this.embedder = combinedEmbedder(featureEmbedder, { model, dimensions, weight }, (text) => client.vectorOf(text), 'structural');
     this.breaker = new CircuitBreaker(breaker.failures, breaker.cooldownMs, now);
+    client.onFetched = (entries) => this.fetched(entries);
+  }
+
+  /** Float32 from the start, as they are stored: a vector reads the same from memory and after a restart. */
+  private fetched(entries: Array<[string, number[]]>): void {
+    const rounded = entries.map(([sha, v]): [string, number[]] => [sha, Array.from(new Float32Array(v))]);
+    for (const [sha, v] of rounded) this.client.preload(sha, v);
+    this.unsaved.push(...rounded);
+    this.save();
+  }
+
+  /** Keeps fetched vectors in the engine's database from now on (those fetched before it opened first). */
+  keepIn(vectors: Pick<TextVectors, 'save'>, log: (line: string) => void): void {
+    this.store = { vectors, log };
+    this.save();
+  }
+
+  private save(): void {
+    if (!this.store || this.unsaved.length === 0) return;
+    const entries = this.unsaved;
+    this.unsaved = [];
+    try {
+      this.store.vectors.save(this.model, this.client.settings.dimensions, entries);
+    } catch (error) {
+      // A cache: a busy database costs a request after the next restart, nothing else.
+      this.store.log(`could not keep ${entries.length} text vector${entries.length === 1 ? '' : 's'}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** Vectors kept by an earlier run, by text SHA-256; returns how many of the distinct `texts` they cover. */
+  preload(kept: ReadonlyMap<string, number[]>, texts: readonly string[]): number {
+    let covered = 0;
+    for (const text of new Set(texts)) {
+      const v = kept.get(sha256(text));
+      if (!v) continue;
+      this.client.preload(sha256(text), v);
+      covered += 1;
+    }
+    return covered;
   }
 
   /** Embeds texts not cached yet; throws when the endpoint fails (start-up). */
@@ -85,6 +130,8 @@ export async function startLiveEmbeddings(config: Config, flags: { db?: string; 
   const db = openDatabase(path);
   let texts: string[];
   let catalog: CatalogIndex;
+  let live: LiveTextEmbeddings;
+  let kept: number;
   try {
     const holder = new Lease(db).liveHolder(Date.now());
     if (holder) throw new EngineBusy(`another engine holds the lease (${holder.holder}, pid ${holder.pid}): nothing was written`);
@@ -97,10 +144,11 @@ export async function startLiveEmbeddings(config: Config, flags: { db?: string; 
       const entry = catalog.get(request.serviceId);
       return entry ? [textOf(request, entry)] : [];
     });
+    live = new LiveTextEmbeddings(client, catalog, e.weight, { failures: a.breaker.failures, cooldownMs: a.breaker.cooldownSeconds * 1000 });
+    kept = live.preload(new StoredTextVectors(db).load(e.model, e.dimensions), texts);
   } finally {
     db.close();
   }
-  const live = new LiveTextEmbeddings(client, catalog, e.weight, { failures: a.breaker.failures, cooldownMs: a.breaker.cooldownSeconds * 1000 });
   const started = Date.now();
   try {
     await live.prefetch(texts);
@@ -108,6 +156,7 @@ export async function startLiveEmbeddings(config: Config, flags: { db?: string; 
     const why = error instanceof Error ? error.message : String(error);
     return { unavailable: `the history's texts could not be embedded at start (${why}): this engine retrieves by structure alone until it is restarted` };
   }
-  log(`text embeddings: model ${e.model}, ${e.dimensions} dimensions, weight ${e.weight}; ${new Set(texts).size} distinct texts of ${texts.length} indexed deployments embedded in ${Date.now() - started} ms`);
+  const distinct = new Set(texts).size;
+  log(`text embeddings: model ${e.model}, ${e.dimensions} dimensions, weight ${e.weight}; ${distinct} distinct texts of ${texts.length} indexed deployments: ${kept} kept from earlier runs, ${distinct - kept} embedded in ${Date.now() - started} ms`);
   return { texts: live };
 }

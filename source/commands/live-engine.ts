@@ -16,6 +16,7 @@ import { Submissions } from '../store/submissions.js';
 import { advisingFor } from '../advisor/from-config.js';
 import { startLiveEmbeddings } from '../advisor/live-embeddings.js';
 import type { LiveEmbeddingsStart } from '../advisor/live-embeddings.js';
+import { TextVectors } from '../store/text-vectors.js';
 import type { StoreContext } from './context.js';
 import { openStoreContext } from './context.js';
 import { checkpointEmitterFor } from './checkpoint-config.js';
@@ -50,6 +51,7 @@ export function openLiveEngine(
   const engine = new Engine({ db: ctx.db, catalog: ctx.catalog, config, history: ctx.history, assessor, clock, metrics, traffic: new CommandTrafficActions(live, versionOf) });
   engineRef = engine;
   const texts = embeddings.texts;
+  texts?.keepIn(new TextVectors(ctx.db), log); // this database keeps the vectors, so a restart need not ask again
   const advising = advisingFor(config, flags.config, ctx.db, assessor, log, texts ? { texts, note: (event, payload) => engine.note(event, null, payload, { kind: 'system', id: 'embeddings' }) } : undefined);
   const checkpoints = checkpointEmitterFor(config, ctx.db, clock, log);
   const runner = new LiveRunner({ engine, submissions: new Submissions(ctx.db), lease: new Lease(ctx.db), clock, pollMs: live.pollMs, log, fileWatch: new DatabaseFileWatch(ctx.path), ...(advising ? { advising } : {}), ...(checkpoints ? { checkpoints } : {}) });

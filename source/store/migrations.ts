@@ -229,4 +229,15 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE submissions ADD COLUMN via TEXT NOT NULL DEFAULT 'gate' CHECK (via IN ('gate', 'api'));
   `,
+  // Live text embeddings (issue 15, advisor.embeddings): vectors the endpoint gave, by model, size and the
+  // text's SHA-256 (source/store/text-vectors.ts), so a restart does not embed the whole history again.
+  `
+  CREATE TABLE text_vectors (
+    model TEXT NOT NULL,
+    dimensions INTEGER NOT NULL,
+    text_sha256 TEXT NOT NULL,
+    vector BLOB NOT NULL CHECK (length(vector) = 4 * dimensions),
+    PRIMARY KEY (model, dimensions, text_sha256)
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];

@@ -101,7 +101,7 @@ describe('live engine with text embeddings', () => {
     const live = await start('subject', lines);
     expect(live.ctx.history.indexReport).toMatchObject({ rebuilt: true, reason: 'built by another embedder version', count: HISTORY.length });
     expect(getMeta(live.ctx.db, 'index_embedder')).toBe(`feature-v1+text:toy:${DIMS}:0.8`);
-    expect(lines.join('\n')).toMatch(/text embeddings: model toy, 4 dimensions, weight 0.8; 5 distinct texts of 5 indexed deployments embedded/);
+    expect(lines.join('\n')).toMatch(/text embeddings: model toy, 4 dimensions, weight 0.8; 5 distinct texts of 5 indexed deployments: 0 kept from earlier runs, 5 embedded in \d+ ms/);
 
     // By structure alone (the same history), the failure is not what the request is most like: words differ.
     const plain = openStoreContext({ db: join(dir, 'plain.db'), catalog: 'fixtures/catalog.yaml' });
@@ -145,7 +145,7 @@ describe('live engine with text embeddings', () => {
     expect(live.engine.audit.verify().ok).toBe(true);
   });
 
-  it('the stored vectors stay structural: a command without embeddings reopens the same database, and the engine after it', async () => {
+  it('the stored vectors stay structural: a command without embeddings reopens the same database, and the engine after it, asking nothing again', async () => {
     const { db, config } = prepare('reopen');
     const first = await startLiveEngine({ db, config }, () => undefined, { err: () => undefined });
     if (!first) throw new Error('the engine did not start');
@@ -155,7 +155,12 @@ describe('live engine with text embeddings', () => {
     const plain = openStoreContext({ db });
     expect(plain.history.indexReport).toMatchObject({ rebuilt: true, reason: 'built by another embedder version', count: HISTORY.length });
     plain.close();
-    const again = await startLiveEngine({ db, config }, () => undefined, { err: () => undefined });
+    const embeddingsAsked = (): number => server.requests.filter((r) => r.path.endsWith('/embeddings')).length;
+    const before = embeddingsAsked();
+    const lines: string[] = [];
+    const again = await startLiveEngine({ db, config }, (l) => lines.push(l), { err: () => undefined });
+    expect(embeddingsAsked()).toBe(before);
+    expect(lines.join('\n')).toMatch(/5 distinct texts of 5 indexed deployments: 5 kept from earlier runs, 0 embedded/);
     if (!again) throw new Error('the engine did not start again');
     started.push(again);
     expect(again.ctx.history.indexReport).toMatchObject({ rebuilt: true, count: HISTORY.length });
@@ -167,7 +172,7 @@ describe('live engine with text embeddings', () => {
     const before = server.requests.length;
     const engine = await startUntil(['engine', '--db', db, '--config', config], 'engine started');
     try {
-      expect(engine.output()).toMatch(/text embeddings: model toy, 4 dimensions, weight 0.8; 5 distinct texts of 5 indexed deployments embedded in \d+ ms[\s\S]*engine started/);
+      expect(engine.output()).toMatch(/text embeddings: model toy, 4 dimensions, weight 0.8; 5 distinct texts of 5 indexed deployments: 0 kept from earlier runs, 5 embedded in \d+ ms[\s\S]*engine started/);
       const asked = server.requests.length;
       expect(asked).toBeGreaterThan(before);
       const second = await startUntil(['engine', '--db', db, '--config', config], 'another engine holds the lease');
