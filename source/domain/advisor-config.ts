@@ -24,7 +24,8 @@ export const openAiAdvisorSchema = z.strictObject({
     .default({ failures: 5, cooldownSeconds: 60 }),
   /**
    * Optional text embeddings from the same endpoint's /v1/embeddings, combined with the structural features
-   * (`weight`: the text part's share of the vector's length). Used by `whatif` and `evaluate` for retrieval.
+   * (`weight`: the text part's share of the vector's length). Used for retrieval by the live engine, `whatif`
+   * and `evaluate`.
    */
   embeddings: z
     .strictObject({ model: z.string().min(1).max(200), dimensions: positiveInt.max(8_192), weight: z.number().gt(0).lt(1).default(0.5) })
