@@ -35,6 +35,8 @@ const DEFAULT_TIMINGS: RemoteTimings = { readyEveryMs: 1_000, flushMs: 250, inFl
 const TAIL_AT_START = 200;
 /** At most this many single reads per flush (the rest wait): a burst stays far below the per-token rate limit. */
 const SINGLE_READS_PER_FLUSH = 4;
+/** States whose view changes between events (samples arrive, a bake runs down, a rollback is retried). */
+const SAMPLING = new Set(['canary', 'paused', 'rolling_back', 'rollback_failed']);
 /** Deployments read at start (newest first). */
 const LOAD_LIMIT = 10_000;
 
@@ -253,7 +255,8 @@ export class RemoteConsoleEngine implements ConsoleEngine {
    */
   private async flush(): Promise<void> {
     if (this.flushing || Date.now() < this.pausedUntil) return;
-    const inFlightDue = Date.now() - this.lastInFlightRead >= this.timings.inFlightEveryMs && this.deployments.some((d) => d.outcome === null || d.state === 'rollback_failed');
+    // Only canaries change without an event (samples, the bake); a gate's countdown is drawn from its expiry.
+    const inFlightDue = Date.now() - this.lastInFlightRead >= this.timings.inFlightEveryMs && this.deployments.some((d) => SAMPLING.has(d.state));
     if (this.dirty.size === 0 && !inFlightDue) return;
     this.flushing = true;
     try {
