@@ -37,6 +37,8 @@ const TAIL_AT_START = 200;
 const SINGLE_READS_PER_FLUSH = 4;
 /** States whose view changes between events (samples arrive, a bake runs down, a rollback is retried). */
 const SAMPLING = new Set(['canary', 'paused', 'rolling_back', 'rollback_failed']);
+/** The first load's time limit (every deployment in full). */
+const LOAD_TIMEOUT_MS = 60_000;
 /** Deployments read at start (newest first). */
 const LOAD_LIMIT = 10_000;
 
@@ -70,6 +72,8 @@ export class RemoteConsoleEngine implements ConsoleEngine {
   private lastReadyAt: number | undefined;
   private lastProblem = '';
   private streamConnected = false;
+  /** Set when the stream is refused for the token (expired, revoked): the console sees nothing new. */
+  private tokenRefused: string | undefined;
   private streamChangedAt = Date.now();
   /** Deployments the server answered with something the console cannot draw (reported, not shown). */
   readonly problems: string[] = [];
@@ -106,7 +110,8 @@ export class RemoteConsoleEngine implements ConsoleEngine {
     const engine = new RemoteConsoleEngine(base, token, client, me, t);
     const tail = await engine.getOrRefuse(`/v1/audit?n=${TAIL_AT_START}`);
     for (const e of (tail.entries as AuditEntry[] | undefined) ?? []) engine.audit.add(e);
-    const listed = await engine.getOrRefuse(`/v1/deployments?detail=true&limit=${LOAD_LIMIT}`);
+    // Every deployment in full in one answer: it may be large, so it has longer than one call's usual time.
+    const listed = await engine.getOrRefuse(`/v1/deployments?detail=true&limit=${LOAD_LIMIT}`, LOAD_TIMEOUT_MS);
     for (const d of (listed.deployments as unknown[] | undefined) ?? []) engine.apply(d);
     await engine.askReady();
     return engine;
@@ -142,6 +147,7 @@ export class RemoteConsoleEngine implements ConsoleEngine {
   liveness(now = Date.now()): Liveness {
     const since = this.lastReadyAt === undefined ? undefined : Math.max(0, now - this.lastReadyAt);
     if (!this.reachable) return { state: 'gone', ageMs: since, detail: `server unreachable${this.lastProblem ? `: ${this.lastProblem}` : ''}` };
+    if (this.tokenRefused) return { state: 'gone', ageMs: since, detail: this.tokenRefused };
     if (this.ready === false) return { state: 'stale', ageMs: since, detail: 'server up, its engine is not ready' };
     if (!this.streamConnected) return { state: 'stale', ageMs: Math.max(0, now - this.streamChangedAt), detail: 'event stream reconnecting' };
     return { state: 'alive', ageMs: since, detail: 'stream connected' };
@@ -149,10 +155,10 @@ export class RemoteConsoleEngine implements ConsoleEngine {
 
   // --- reading -------------------------------------------------------------------------------------------
 
-  private async read(path: string, auth = true): Promise<{ status: number; json: Record<string, unknown>; retryAfter: number }> {
+  private async read(path: string, auth = true, timeoutMs = this.timings.callTimeoutMs): Promise<{ status: number; json: Record<string, unknown>; retryAfter: number }> {
     const res = await fetch(`${this.base}${path}`, {
       headers: { ...(auth ? { authorization: `Bearer ${this.token}` } : {}), accept: 'application/json' },
-      signal: AbortSignal.any([this.stop.signal, AbortSignal.timeout(this.timings.callTimeoutMs)]),
+      signal: AbortSignal.any([this.stop.signal, AbortSignal.timeout(timeoutMs)]),
     });
     const text = await res.text();
     let json: Record<string, unknown>;
@@ -165,10 +171,10 @@ export class RemoteConsoleEngine implements ConsoleEngine {
   }
 
   /** A read the console cannot open without: a refusal or an unreachable server ends it with a clear line. */
-  private async getOrRefuse(path: string): Promise<Record<string, unknown>> {
+  private async getOrRefuse(path: string, timeoutMs?: number): Promise<Record<string, unknown>> {
     let got;
     try {
-      got = await this.read(path);
+      got = await this.read(path, true, timeoutMs);
     } catch (error) {
       throw new RemoteRefused(3, `cannot reach ${this.base}: ${describe(error)}`);
     }
@@ -205,6 +211,7 @@ export class RemoteConsoleEngine implements ConsoleEngine {
           signal,
         });
         if (res.status === 200 && res.body) {
+          this.tokenRefused = undefined;
           this.setStream(true);
           backoff.reset();
           for await (const e of readEvents(res.body, signal)) {
@@ -219,6 +226,12 @@ export class RemoteConsoleEngine implements ConsoleEngine {
           }
         } else {
           this.lastProblem = `event stream: HTTP ${res.status}`;
+          // The token expired or was revoked while the console ran: said as such, not as a reconnect.
+          const refused = res.status === 401 || res.status === 403 ? `the server refuses the token now (HTTP ${res.status})` : undefined;
+          if (refused !== this.tokenRefused) {
+            this.tokenRefused = refused;
+            this.emitAll();
+          }
           await res.body?.cancel();
         }
       } catch (error) {

@@ -105,6 +105,16 @@ describe('the console over HTTP', () => {
     await waitFor(() => ui.engine.audit.forDeployment('r1').length === s.engine.audit.forDeployment('r1').length, { shows: () => JSON.stringify(r1) });
   });
 
+  it('a token revoked while the console runs: the meter says the server refuses it, not that it reconnects', async () => {
+    const ui = await consoleAs(t.admin.valid!);
+    const frame = frameOf(ui);
+    await waitFor(() => frame().includes('(stream connected)'), { shows: frame });
+    s.tokens.revoke('admin', s.clock.now());
+    for (const close of [...s.server.ctx.streams]) close();
+    await waitFor(() => frame().includes('engine GONE'), { shows: frame });
+    expect(frame()).toContain('the server refuses the token now (HTTP 401)');
+  });
+
   it('a bad token is refused before the console opens; a server that goes away shows as GONE', async () => {
     await expect(RemoteConsoleEngine.open(s.base, t.viewer.revoked!, new HttpEngineClient(s.base, t.viewer.revoked!), FAST)).rejects.toMatchObject({ exitCode: 2 });
     await expect(RemoteConsoleEngine.open('http://127.0.0.1:1', 'x', new HttpEngineClient('http://127.0.0.1:1', 'x'), FAST)).rejects.toBeInstanceOf(RemoteRefused);
