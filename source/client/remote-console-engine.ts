@@ -113,6 +113,9 @@ export class RemoteConsoleEngine implements ConsoleEngine {
     // Every deployment in full in one answer: it may be large, so it has longer than one call's usual time.
     const listed = await engine.getOrRefuse(`/v1/deployments?detail=true&limit=${LOAD_LIMIT}`, LOAD_TIMEOUT_MS);
     for (const d of (listed.deployments as unknown[] | undefined) ?? []) engine.apply(d);
+    // A server restarted since they finished lists only what its engine holds; the audit tail names the
+    // recent ones it left out, which its detail route still answers: they are read one by one.
+    for (const e of engine.audit.tail(TAIL_AT_START)) if (e.deploymentId !== null && !engine.views.has(e.deploymentId)) engine.dirty.add(e.deploymentId);
     await engine.askReady();
     return engine;
   }

@@ -112,6 +112,11 @@ describe('the console over HTTP in a terminal', () => {
     children.push(server.child);
     const back = (): string => alice.screen().slice(alice.screen().lastIndexOf('engine GONE'));
     await waitFor(() => back().includes('engine ok alive') && back().includes('(stream connected)'), { shows: alice.shows });
+    // A console opened now still shows m1, finished before the restart (its engine holds only m2 in memory).
+    const later = terminal(token.watcher!, url);
+    await waitFor(() => later.screen().includes('Deployments 2') && later.screen().includes('promoted'), { shows: later.shows });
+    await later.keys('q');
+    expect(await exited(later.tui)).toBe(0);
     // Written after the restart, shown from the resumed stream (the filter on m1 is cleared first).
     await alice.keys('\u001b');
     const g = await withToken(token.ci!, ['gate', '--server', url, '--id', 'm3', '--service', 'notifications', '--version', '1.0.1', '--lines', '10', '--no-wait']);
