@@ -106,7 +106,8 @@ export async function consoleCommand(file: string | undefined, flags: ConsoleFla
       const stdout = flags.ascii ? asciiStdout(process.stdout) : process.stdout;
       const instance = render(
         <App model={session.model} operator={operator} readonly={flags.readonly} theme={theme} autonomy={session.autonomy} slo={session.slo} autoplay bell={flags.bell ?? true} />,
-        { exitOnCtrlC: true, stdout },
+        // Ctrl-C is the key table's: it cancels an open prompt or dialog, and quits (as q) when none is open.
+        { exitOnCtrlC: false, stdout },
       );
       // Closed from outside (the terminal window, kill): unmount as q would, so the shell comes back clean.
       const stop = (): void => instance.unmount();

@@ -16,7 +16,7 @@ import { useKeys } from './use-keys.js';
 import type { KeyPress } from './input.js';
 import { armDialog, keyContext, pin, reduceKey } from './ui-reducer.js';
 import { Body, bodyRows, MIN_COLUMNS, MIN_ROWS, panesOnScreen } from './layouts.js';
-import { ConfirmAbort, ConfirmApprove, DIALOG_HINTS, dialogHeight, FULL_BODY, Help, LineDialog } from './dialogs.js';
+import { Confirm, confirmLines, confirmRows, confirmScrollMax, DIALOG_HINTS, dialogHeight, FULL_BODY, Help, LineDialog } from './dialogs.js';
 import { Header, HintLine, meters } from './status-bar.js';
 import { wrap } from './text.js';
 
@@ -196,12 +196,15 @@ export function App(props: AppProps) {
   const body = bodyRows(size, footer);
   const d = ui.dialog;
   const target = 'id' in d ? model.engine.get(d.id) : undefined;
+  // How far the open confirmation scrolls, for the keys: its body as drawn now, in the rows it has now.
+  if ((d.kind === 'confirmApprove' || d.kind === 'confirmAbort' || d.kind === 'confirmPromote') && target) {
+    contextRef.current = { ...context, dialogScrollMax: confirmScrollMax(confirmLines(d.kind, target, size.columns, theme).length, confirmRows(body, warning !== undefined)) };
+  }
   let main;
   if (FULL_BODY.has(d.kind)) {
     main =
       d.kind === 'help' ? <Help context={kc} theme={theme} width={Math.min(size.columns, 110)} height={body} offset={d.offset} />
-      : d.kind === 'confirmApprove' && target ? <ConfirmApprove d={target} onYes={d.choice !== 'cancel'} theme={theme} width={size.columns} height={body} operator={props.operator} now={model.now} warning={warning} />
-      : d.kind === 'confirmAbort' && target ? <ConfirmAbort d={target} onYes={d.choice !== 'cancel'} theme={theme} width={size.columns} height={body} operator={props.operator} warning={warning} />
+      : (d.kind === 'confirmApprove' || d.kind === 'confirmAbort' || d.kind === 'confirmPromote') && target ? <Confirm kind={d.kind} d={target} onYes={d.choice !== 'cancel'} offset={d.offset ?? 0} theme={theme} width={size.columns} height={body} operator={props.operator} now={model.now} warning={warning} />
       : null;
   } else {
     const line = d.kind === 'filter' || d.kind === 'command' || d.kind === 'rejectReason' || d.kind === 'resolveReason' ? <LineDialog dialog={d} theme={theme} width={Math.min(size.columns, 100)} target={target} /> : null;

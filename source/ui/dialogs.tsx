@@ -48,9 +48,10 @@ export const DIALOG_HINTS: Record<Exclude<Dialog['kind'], 'none'>, string[]> = {
   resolveReason: ['say what was done', 'Enter submit', 'Esc cancel'],
   confirmApprove: ['Left/Right choose', 'Enter confirm', 'Esc cancel'],
   confirmAbort: ['Left/Right choose', 'Enter confirm', 'Esc cancel'],
+  confirmPromote: ['Left/Right choose', 'Enter confirm', 'Esc cancel'],
 };
 
-export const FULL_BODY: ReadonlySet<Dialog['kind']> = new Set(['help', 'confirmApprove', 'confirmAbort']);
+export const FULL_BODY: ReadonlySet<Dialog['kind']> = new Set(['help', 'confirmApprove', 'confirmAbort', 'confirmPromote']);
 
 function Buttons(props: { yes: string; onYes: boolean; theme: Theme }) {
   const { theme } = props;
@@ -82,30 +83,22 @@ function EngineWarning(props: { warning: string | undefined; theme: Theme }) {
   );
 }
 
-const keysLine = (theme: Theme, operator: string): string =>
-  `${glyph(theme, 'left')}/${glyph(theme, 'right')} or Tab choose ${glyph(theme, 'dot')} Enter confirms ${glyph(theme, 'dot')} Esc cancels ${glyph(theme, 'dot')} as ${sanitize(operator, 30)}`;
+const keysLine = (theme: Theme, operator: string, scrolls: boolean): string =>
+  // Scrolling takes the words "or Tab" so who decides still shows at 80 columns.
+  `${glyph(theme, 'left')}/${glyph(theme, 'right')}${scrolls ? '' : ' or Tab'} choose ${glyph(theme, 'dot')} Enter confirms ${glyph(theme, 'dot')} Esc cancels${scrolls ? ` ${glyph(theme, 'dot')} ${glyph(theme, 'up')}/${glyph(theme, 'down')} scroll` : ''} ${glyph(theme, 'dot')} as ${sanitize(operator, 30)}`;
 
-export function ConfirmApprove(props: { d: DeploymentView; onYes: boolean; theme: Theme; width: number; height: number; operator: string; now: number; warning?: string | undefined }) {
-  const { d, theme } = props;
-  const rows = props.height - 2 - 2 - 2 - (props.warning ? 1 : 0); // border, title and identity, keys and buttons
-  const expires = d.approvalExpiresAtMs === undefined ? '' : ` (the gate expires in ${countdown(d.approvalExpiresAtMs - props.now)})`;
-  return (
-    <Frame title={`Approve ${sanitize(d.id)}?${expires}`} theme={theme} width={props.width} height={props.height}>
-      {identity(d, theme)}
-      {fitLines(riskLines(d, props.width - 2, theme), rows, theme)}
-      <Box flexGrow={1} />
-      <EngineWarning warning={props.warning} theme={theme} />
-      <Text wrap="truncate" {...attrs(theme, { dim: true })}>{keysLine(theme, props.operator)}</Text>
-      <Buttons yes="Approve" onYes={props.onYes} theme={theme} />
-    </Frame>
-  );
-}
+type ConfirmKind = 'confirmApprove' | 'confirmAbort' | 'confirmPromote';
 
-export function ConfirmAbort(props: { d: DeploymentView; onYes: boolean; theme: Theme; width: number; height: number; operator: string; warning?: string | undefined }) {
-  const { d, theme } = props;
+/** Rows a confirmation's body has: the border, title, identity, keys and buttons (and a warning) take the rest. */
+export const confirmRows = (height: number, warning: boolean): number => Math.max(1, height - 6 - (warning ? 1 : 0));
+
+/** How far a body of `count` lines scrolls in `rows`: until its last line shows under the "above" note. */
+export const confirmScrollMax = (count: number, rows: number): number => (count <= rows ? 0 : count - rows + 1);
+
+function abortLines(d: DeploymentView, theme: Theme): ReactNode[] {
   const s = stateLabel(d.state, theme, d.outcome);
   const dot = glyph(theme, 'dot');
-  const lines: ReactNode[] = [
+  return [
     <Text key="now" wrap="truncate">
       now {s.text} at {d.plan[d.stage] ?? 0}% traffic {dot} stage {stageOf(d)} of plan {d.plan.join(glyph(theme, 'arrow'))}
     </Text>,
@@ -119,14 +112,82 @@ export function ConfirmAbort(props: { d: DeploymentView; onYes: boolean; theme: 
     </Text>,
     <Text key="what" wrap="truncate">Traffic returns to the current version; the audit trail records you as the one who aborted.</Text>,
   ];
+}
+
+/** What promoting does, from the stage as it is: the traffic now and next, and what this stage has shown so far. */
+function promoteLines(d: DeploymentView, width: number, theme: Theme): ReactNode[] {
+  const s = stateLabel(d.state, theme, d.outcome);
+  const dot = glyph(theme, 'dot');
+  const now = d.plan[d.stage] ?? 0;
+  const next = d.plan[d.stage + 1];
+  const last = d.stage + 1 >= d.plan.length - 1;
+  const judged = d.stages.find((r) => r.stage === d.stage);
+  const gaps = d.samples.filter((x) => x.providerError !== undefined || (x.errorRate === undefined && x.p99Ms === undefined)).length;
+  const lastSample = d.samples.at(-1);
+  const latest = lastSample
+    ? ` ${dot} latest error rate ${lastSample.errorRate === undefined ? 'no data' : `${(lastSample.errorRate * 100).toFixed(2)}%`}, p99 ${lastSample.p99Ms === undefined ? 'no data' : `${Math.round(lastSample.p99Ms)}ms`}`
+    : '';
+  const warn = `Promoting skips the rest of this stage's analysis: ${next === undefined ? 'more' : `${next}% of`} users get ${sanitize(d.request.version, 30)} before this stage is verified. The audit trail records you as the one who promoted.`;
+  return [
+    <Text key="now" wrap="truncate">
+      now {s.text} at {now}% traffic {dot} stage {stageOf(d)} of plan {d.plan.join(glyph(theme, 'arrow'))}
+    </Text>,
+    <Text key="next" wrap="truncate" {...attrs(theme, { bold: true })}>
+      next {next === undefined ? '(none)' : `${next}% traffic`} {dot} stage {Math.min(d.stage + 2, d.plan.length)}/{d.plan.length}
+      {last ? ` ${dot} the last stage: full rollout` : ''}
+    </Text>,
+    <Text key="stage" wrap="truncate">
+      this stage so far: {d.samples.length} {d.samples.length === 1 ? 'sample' : 'samples'}
+      {gaps ? ` (${gaps} ${gaps === 1 ? 'gap or provider error' : 'gaps or provider errors'})` : ''} {dot} verdict {judged ? `${judged.verdict}: ${sanitize(judged.reason, 120)}` : 'none yet (the analysis has not run)'}
+      {latest}
+    </Text>,
+    ...d.stages
+      .filter((r) => r.stage !== d.stage)
+      .map((r) => (
+        <Text key={`v-${r.stage}-${r.verdict}`} wrap="truncate">
+          {r.percent}%: {r.verdict} {dot} {sanitize(r.reason, 160)}
+        </Text>
+      )),
+    ...wrap(warn, Math.max(20, width - 4)).map((l, i) => (
+      <Text key={`warn-${i}`} wrap="truncate" {...attrs(theme, { color: 'yellow' })}>
+        {l}
+      </Text>
+    )),
+  ];
+}
+
+/** The lines of a confirmation's body (what it asks the operator to check), as drawn at `width`. */
+export function confirmLines(kind: ConfirmKind, d: DeploymentView, width: number, theme: Theme): ReactNode[] {
+  if (kind === 'confirmApprove') return riskLines(d, width - 2, theme);
+  return kind === 'confirmAbort' ? abortLines(d, theme) : promoteLines(d, width, theme);
+}
+
+const TITLE: Record<ConfirmKind, (id: string) => string> = {
+  confirmApprove: (id) => `Approve ${id}?`,
+  confirmAbort: (id) => `Abort ${id} and roll back?`,
+  confirmPromote: (id) => `Promote ${id} to its next stage?`,
+};
+const YES: Record<ConfirmKind, string> = { confirmApprove: 'Approve', confirmAbort: 'Abort', confirmPromote: 'Promote' };
+
+/**
+ * A decision's confirmation: what it acts on, its body (scrolled by ↑/↓ when taller than the screen, with a
+ * note naming the key for every line cut, never cut silently), the keys and the buttons.
+ */
+export function Confirm(props: { kind: ConfirmKind; d: DeploymentView; onYes: boolean; offset: number; theme: Theme; width: number; height: number; operator: string; now: number; warning?: string | undefined }) {
+  const { d, theme } = props;
+  const lines = confirmLines(props.kind, d, props.width, theme);
+  const rows = confirmRows(props.height, Boolean(props.warning));
+  const max = confirmScrollMax(lines.length, rows);
+  const offset = Math.min(props.offset, max);
+  const expires = props.kind === 'confirmApprove' && d.approvalExpiresAtMs !== undefined ? ` (the gate expires in ${countdown(d.approvalExpiresAtMs - props.now)})` : '';
   return (
-    <Frame title={`Abort ${sanitize(d.id)} and roll back?`} theme={theme} width={props.width} height={props.height}>
+    <Frame title={`${TITLE[props.kind](sanitize(d.id))}${expires}`} theme={theme} width={props.width} height={props.height}>
       {identity(d, theme)}
-      {fitLines(lines, props.height - 6 - (props.warning ? 1 : 0), theme)}
+      {fitLines(lines, rows, theme, { offset, scrolls: true })}
       <Box flexGrow={1} />
       <EngineWarning warning={props.warning} theme={theme} />
-      <Text wrap="truncate" {...attrs(theme, { dim: true })}>{keysLine(theme, props.operator)}</Text>
-      <Buttons yes="Abort" onYes={props.onYes} theme={theme} />
+      <Text wrap="truncate" {...attrs(theme, { dim: true })}>{keysLine(theme, props.operator, max > 0)}</Text>
+      <Buttons yes={YES[props.kind]} onYes={props.onYes} theme={theme} />
     </Frame>
   );
 }

@@ -49,3 +49,6 @@ export function keysOf(input: string, key: Key): KeyPress[] {
 
 /** A plain character, not held with Ctrl or Alt. */
 export const isChar = (k: KeyPress, ch: string): boolean => k.name === 'text' && !k.ctrl && !k.meta && k.text === ch;
+
+/** Ctrl-C: cancels an open prompt or dialog; with none open, quits (the console renders with exitOnCtrlC off). */
+export const isCtrlC = (k: KeyPress): boolean => k.name === 'text' && k.ctrl && !k.meta && k.text === 'c';

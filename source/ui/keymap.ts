@@ -4,7 +4,7 @@ import type { DeploymentView } from '../engine/deployment-view.js';
 import type { OperatorAction } from '../engine/operator-actions.js';
 import { sameIdentity } from '../domain/identity.js';
 import type { KeyPress } from './input.js';
-import { isChar } from './input.js';
+import { isChar, isCtrlC } from './input.js';
 import { stateLabel } from './theme.js';
 import type { Effect, Pane, Step, UiContext, UiState } from './ui-state.js';
 import { SORTS, seenOf } from './ui-state.js';
@@ -71,7 +71,21 @@ function move(c: KeyContext, to: number | 'top' | 'bottom'): Step {
   if (c.rows.length === 0) return step(c.ui);
   const i = c.rows.findIndex((d) => d.id === c.ui.selectedId);
   const next = to === 'top' ? 0 : to === 'bottom' ? c.rows.length - 1 : i < 0 ? 0 : Math.min(c.rows.length - 1, Math.max(0, i + to));
-  return step({ ...c.ui, selectedId: c.rows[next]?.id, message: undefined, scroll: { ...c.ui.scroll, timeline: 0, similar: 0 } });
+  // The operator's own move: the selection is theirs now, nothing to go back to.
+  return step({ ...c.ui, selectedId: c.rows[next]?.id, message: undefined, returnTo: undefined, scroll: { ...c.ui.scroll, timeline: 0, similar: 0 } });
+}
+
+/**
+ * Enter on an audit or similar line: that line's deployment in the detail view, said in the status line, with
+ * the table's selection kept to come back to on Esc (the deciding keys act on what the detail shows).
+ */
+function openLine(c: KeyContext, pane: 'audit' | 'similar', id: string | undefined): Step {
+  const scroll = { ...c.ui.scroll, timeline: 0, similar: 0 };
+  if (id === undefined || id === c.ui.selectedId) return step({ ...c.ui, detail: true, pane: 'risk', scroll });
+  const returnTo = c.ui.returnTo ?? { id: c.ui.selectedId, pane: c.ui.pane };
+  const back = returnTo.id === undefined ? 'Esc goes back' : `Esc goes back to ${returnTo.id}`;
+  const text = `showing ${id} from the ${pane === 'audit' ? 'audit line' : 'similar list'}: keys here act on ${id}; ${back}`;
+  return step({ ...c.ui, selectedId: id, detail: true, pane: 'risk', scroll, returnTo, message: { text, error: false } });
 }
 
 function cyclePane(c: KeyContext, by: number): Step {
@@ -105,20 +119,24 @@ export const BINDINGS: readonly Binding[] = [
     hint: (c) => (c.selected && !c.ui.detail ? 'Enter detail' : undefined),
     run: (c) => {
       const pane = scrolling(c);
-      if (pane === 'audit' || pane === 'similar') {
-        const id = (pane === 'audit' ? c.auditIds.at(-1 - c.ui.scroll.audit) : c.similarIds?.[c.ui.scroll.similar]) ?? undefined;
-        return step({ ...c.ui, selectedId: id, detail: true, pane: 'risk', scroll: { ...c.ui.scroll, timeline: 0, similar: 0 } });
-      }
+      if (pane === 'audit' || pane === 'similar') return openLine(c, pane, (pane === 'audit' ? c.auditIds.at(-1 - c.ui.scroll.audit) : c.similarIds?.[c.ui.scroll.similar]) ?? undefined);
       return step({ ...c.ui, detail: true, pane: c.ui.pane === 'deployments' ? 'risk' : c.ui.pane });
     },
   },
   {
     id: 'back',
     keys: 'Esc',
-    description: 'back / close; clears a filter',
+    description: 'back / close (to the selection before an audit or similar line was opened); clears a filter',
     match: (k) => k.name === 'escape',
-    hint: (c) => (c.ui.detail ? 'Esc back' : c.ui.filter ? 'Esc clear filter' : undefined),
-    run: (c) => step(c.ui.detail ? { ...c.ui, detail: false, pane: 'deployments' } : c.ui.filter ? { ...c.ui, filter: '' } : { ...c.ui, message: undefined }),
+    hint: (c) => (c.ui.detail ? (c.ui.returnTo?.id ? `Esc back to ${c.ui.returnTo.id}` : 'Esc back') : c.ui.filter ? 'Esc clear filter' : undefined),
+    run: (c) => {
+      const r = c.ui.returnTo;
+      if (c.ui.detail && r) {
+        const ui: UiState = { ...c.ui, detail: false, pane: r.pane, selectedId: r.id, returnTo: undefined };
+        return r.id ? say({ ...c, ui }, `back: the selection is ${r.id} again`) : step(ui);
+      }
+      return step(c.ui.detail ? { ...c.ui, detail: false, pane: 'deployments' } : c.ui.filter ? { ...c.ui, filter: '' } : { ...c.ui, message: undefined });
+    },
   },
   { id: 'filter', keys: '/', description: 'filter as you type: service, id, version, state or level', match: (k) => isChar(k, '/'), hint: () => '/ filter', run: (c) => step({ ...c.ui, dialog: { kind: 'filter', text: c.ui.filter } }) },
   { id: 'command', keys: ':', description: 'command: awaiting, canary, failed, service NAME, audit, all, quit (Tab completes)', match: (k) => isChar(k, ':'), hint: () => ': command', run: (c) => step({ ...c.ui, dialog: { kind: 'command', text: '' } }) },
@@ -184,12 +202,15 @@ export const BINDINGS: readonly Binding[] = [
   {
     id: 'promote',
     keys: 'P',
-    description: 'promote the selected canary to its next stage',
+    description: "promote the selected canary to its next stage, skipping the rest of this stage's analysis (asks first, Cancel by default)",
     match: (k) => isChar(k, 'P'),
     decides: true,
     disabled: (c) => refusedByEngine(c, 'promote'),
     hint: () => 'P promote',
-    run: (c) => step({ ...c.ui, message: undefined }, { kind: 'decide', action: 'promote', id: (c.selected as DeploymentView).id }),
+    run: (c) => {
+      const d = c.selected as DeploymentView;
+      return step({ ...c.ui, message: undefined, dialog: { kind: 'confirmPromote', id: d.id, seen: seenOf(d), choice: 'cancel' } });
+    },
   },
   {
     id: 'abort',
@@ -206,7 +227,7 @@ export const BINDINGS: readonly Binding[] = [
   },
   { id: 'copy', keys: 'y', description: "copy the selected deployment's id (OSC 52 clipboard)", match: (k) => isChar(k, 'y'), disabled: (c) => (c.selected ? undefined : 'nothing selected'), hint: () => 'y copy id', run: (c) => step(say(c, `copied ${c.selected?.id ?? ''} to the clipboard (OSC 52)`).ui, { kind: 'copy', text: c.selected?.id ?? '' }) },
   { id: 'help', keys: '?', description: 'this help', match: (k) => isChar(k, '?'), hint: () => '? help', run: (c) => step({ ...c.ui, dialog: { kind: 'help', offset: 0 } }) },
-  { id: 'quit', keys: 'q', description: 'quit', match: (k) => isChar(k, 'q'), hint: () => 'q quit', run: (c) => step(c.ui, { kind: 'quit' }) },
+  { id: 'quit', keys: 'q Ctrl-C', description: 'quit (in a prompt or dialog Ctrl-C cancels it: a second Ctrl-C quits)', match: (k) => isChar(k, 'q') || isCtrlC(k), hint: () => 'q quit', run: (c) => step(c.ui, { kind: 'quit' }) },
 ];
 
 export function bindingFor(k: KeyPress): Binding | undefined {

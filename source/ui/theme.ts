@@ -62,6 +62,8 @@ const GLYPHS = {
   warn: ['⚠', '!'],
   paused: ['⏸', '||'],
   updown: ['↑↓', 'up/down'],
+  up: ['↑', 'up'],
+  down: ['↓', 'down'],
 } as const;
 
 export type Glyph = keyof typeof GLYPHS;

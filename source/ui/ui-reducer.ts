@@ -2,6 +2,7 @@
 // the pinned selection and the dialogs' refusals are tested with random interleavings, without a terminal.
 import type { DeploymentView } from '../engine/deployment-view.js';
 import type { KeyPress } from './input.js';
+import { isCtrlC } from './input.js';
 import type { KeyContext } from './keymap.js';
 import { bindingFor, disabledReason } from './keymap.js';
 import { stateLabel } from './theme.js';
@@ -22,7 +23,7 @@ export function pin(ui: UiState, ctx: Pick<UiContext, 'rows'>): UiState {
 /** A read of keys is over: an open confirmation now takes Enter (see `armed`). */
 export function armDialog(ui: UiState): UiState {
   const d = ui.dialog;
-  return d && (d.kind === 'confirmApprove' || d.kind === 'confirmAbort') && !d.armed ? { ...ui, dialog: { ...d, armed: true } } : ui;
+  return d && (d.kind === 'confirmApprove' || d.kind === 'confirmAbort' || d.kind === 'confirmPromote') && !d.armed ? { ...ui, dialog: { ...d, armed: true } } : ui;
 }
 
 export function reduceKey(ui: UiState, k: KeyPress, ctx: UiContext): Step {
@@ -64,8 +65,36 @@ function edit(text: string, k: KeyPress, max: number): string | undefined {
   return ch === undefined ? undefined : (text + ch).slice(0, max);
 }
 
+/** What Ctrl-C cancelled, as the status line says it. */
+const CANCELLED: Record<Exclude<Dialog['kind'], 'none'>, string> = {
+  help: 'help closed',
+  filter: 'filter cleared',
+  command: 'command cancelled',
+  rejectReason: 'rejection cancelled: nothing was done',
+  resolveReason: 'resolve cancelled: nothing was done',
+  confirmApprove: 'approval cancelled: nothing was done',
+  confirmAbort: 'abort cancelled: nothing was done',
+  confirmPromote: 'promotion cancelled: nothing was done',
+};
+
+/** The keys that scroll a confirmation's body taller than the screen, and by how much. */
+function scrollBy(k: KeyPress): number | 'top' | 'bottom' | undefined {
+  const ch = plain(k);
+  if (k.name === 'down' || ch === 'j') return 1;
+  if (k.name === 'up' || ch === 'k') return -1;
+  if (k.name === 'pagedown') return 10;
+  if (k.name === 'pageup') return -10;
+  if (k.name === 'home') return 'top';
+  if (k.name === 'end') return 'bottom';
+  return undefined;
+}
+
+const YES = { confirmApprove: 'approve', confirmAbort: 'abort', confirmPromote: 'promote' } as const;
+
 function dialogKey(ui: UiState, d: Exclude<Dialog, { kind: 'none' }>, k: KeyPress, ctx: UiContext): Step {
   const none: Step = { ui, effects: [] };
+  // Ctrl-C cancels whatever prompt or dialog is open (as Esc does) and says so; only a second one quits.
+  if (isCtrlC(k)) return { ui: say({ ...close(ui), ...(d.kind === 'filter' ? { filter: '' } : {}) }, `${CANCELLED[d.kind]} (Ctrl-C: a second Ctrl-C or q quits)`), effects: [] };
   switch (d.kind) {
     case 'help': {
       if (k.name === 'escape' || plain(k) === '?' || plain(k) === 'q') return { ui: close(ui), effects: [] };
@@ -87,11 +116,19 @@ function dialogKey(ui: UiState, d: Exclude<Dialog, { kind: 'none' }>, k: KeyPres
       return text === undefined ? none : { ui: { ...ui, dialog: { kind: 'command', text } }, effects: [] };
     }
     case 'confirmApprove':
-    case 'confirmAbort': {
+    case 'confirmAbort':
+    case 'confirmPromote': {
       if (k.name === 'escape') return { ui: say(close(ui), 'cancelled: nothing was done'), effects: [] };
       if (k.name === 'left' || k.name === 'right' || k.name === 'tab' || k.name === 'backtab') {
-        const choice = d.choice === 'cancel' ? (d.kind === 'confirmApprove' ? 'approve' : 'abort') : 'cancel';
+        const choice = d.choice === 'cancel' ? YES[d.kind] : 'cancel';
         return { ui: { ...ui, dialog: { ...d, choice } as Dialog }, effects: [] };
+      }
+      const by = scrollBy(k);
+      if (by !== undefined) {
+        // A body taller than the screen scrolls; it never moves what the dialog decides about.
+        const max = Math.max(0, ctx.dialogScrollMax ?? 0);
+        const offset = by === 'top' ? 0 : by === 'bottom' ? max : Math.min(max, Math.max(0, (d.offset ?? 0) + by));
+        return offset === (d.offset ?? 0) ? none : { ui: { ...ui, dialog: { ...d, offset } }, effects: [] };
       }
       if (k.name !== 'return') return none;
       if (d.choice === 'cancel') return { ui: say(close(ui), 'cancelled: nothing was done'), effects: [] };
@@ -99,9 +136,9 @@ function dialogKey(ui: UiState, d: Exclude<Dialog, { kind: 'none' }>, k: KeyPres
       // An abort still means abort while the canary runs on to a later stage: only a change of state refuses it.
       const changed = d.kind === 'confirmAbort' ? stillRunning(d.id, d.seen, ctx) : unchanged(d.id, d.seen, ctx);
       if (changed) return { ui: say(close(ui), changed, true), effects: [] };
-      return d.kind === 'confirmApprove'
-        ? { ui: close(ui), effects: [{ kind: 'decide', action: 'approve', id: d.id }] }
-        : { ui: close(ui), effects: [{ kind: 'decide', action: 'abort', id: d.id, reason: 'aborted from the console' }] };
+      return d.kind === 'confirmAbort'
+        ? { ui: close(ui), effects: [{ kind: 'decide', action: 'abort', id: d.id, reason: 'aborted from the console' }] }
+        : { ui: close(ui), effects: [{ kind: 'decide', action: YES[d.kind], id: d.id }] };
     }
     case 'rejectReason':
     case 'resolveReason': {

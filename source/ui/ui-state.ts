@@ -24,13 +24,16 @@ export type Dialog =
    * `armed` once the read that opened it is over: an Enter typed or pasted together with the key that opened
    * the dialog ("a⏎" in one burst) is not taken as a decision nobody saw.
    */
-  | { kind: 'confirmApprove'; id: string; seen: Seen; choice: 'cancel' | 'approve'; armed?: boolean }
-  | { kind: 'confirmAbort'; id: string; seen: Seen; choice: 'cancel' | 'abort'; armed?: boolean }
+  /** `offset`: the first line of the dialog's body shown, when it is taller than the screen (↑/↓ scroll it). */
+  | { kind: 'confirmApprove'; id: string; seen: Seen; choice: 'cancel' | 'approve'; armed?: boolean; offset?: number }
+  | { kind: 'confirmAbort'; id: string; seen: Seen; choice: 'cancel' | 'abort'; armed?: boolean; offset?: number }
+  /** Promoting skips the rest of the stage's analysis: asked first, Cancel by default, refused if the canary moved. */
+  | { kind: 'confirmPromote'; id: string; seen: Seen; choice: 'cancel' | 'promote'; armed?: boolean; offset?: number }
   | { kind: 'rejectReason'; id: string; seen: Seen; text: string }
   | { kind: 'resolveReason'; id: string; seen: Seen; text: string };
 
 /** Dialogs that hold a decision: while one is open the replay holds still. */
-export const DECIDING: ReadonlySet<Dialog['kind']> = new Set(['confirmApprove', 'confirmAbort', 'rejectReason', 'resolveReason', 'help']);
+export const DECIDING: ReadonlySet<Dialog['kind']> = new Set(['confirmApprove', 'confirmAbort', 'confirmPromote', 'rejectReason', 'resolveReason', 'help']);
 
 export interface UiState {
   /** Pinned to a deployment id: arrivals, sorts and filters never move it; only the operator does. */
@@ -43,6 +46,11 @@ export interface UiState {
   /** Scroll offsets: audit and timeline count back from the newest line, similar from the top. */
   scroll: { audit: number; timeline: number; similar: number };
   message: { text: string; error: boolean } | undefined;
+  /**
+   * The table's selection before Enter on an audit or similar line opened another deployment's detail: Esc
+   * back restores it, so reading a line never silently changes what the deciding keys act on later.
+   */
+  returnTo?: { id: string | undefined; pane: Pane } | undefined;
 }
 
 export const INITIAL_UI: UiState = {
@@ -84,6 +92,8 @@ export interface UiContext {
   auditIds: readonly (string | null)[];
   /** Lines in the detail view's timeline (how far it scrolls). */
   timelineCount?: number;
+  /** How far the open confirmation's body scrolls (its lines beyond the rows it has), as last drawn. */
+  dialogScrollMax?: number;
   /** Ids of the selected deployment's similar past deployments, most similar first. */
   similarIds?: readonly string[];
 }

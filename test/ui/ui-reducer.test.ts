@@ -89,7 +89,7 @@ const arbKey: fc.Arbitrary<KeyPress> = fc.oneof(
   fc.constantFrom(...'jkgGsaArPp/xq?'.split('').filter((c) => c !== 'q')).map(text),
   fc.constantFrom('svc-a', 'awaiting', 'canary', 'zzz').map((s) => text(s[0] ?? 's')),
   fc.constantFrom<KeyPress['name']>('return', 'escape', 'right', 'tab', 'backspace', 'down', 'up').map(named),
-  fc.constantFrom('a', 'r', 'A', 'p').map(ctrl),
+  fc.constantFrom('a', 'r', 'A', 'p', 'c').map(ctrl),
   fc.constantFrom('a', 'r', 'A', 'P').map(alt),
 );
 const arbOp: fc.Arbitrary<Op> = fc.oneof(
@@ -230,6 +230,41 @@ describe('every decision confirms what it acts on', () => {
     w.ds.set('c1', { ...(w.ds.get('c1') as DeploymentView), state: 'promoted', outcome: 'succeeded' });
     expect(w.key(named('return'))).toEqual([]);
     expect(w.ui.message?.text).toMatch(/was canary at stage 2, now promoted/);
+  });
+
+  it('P asks first with Cancel preselected; a promotion whose canary moved to another stage or paused is refused', () => {
+    const w = new World();
+    w.add(view('c1', 1, 'canary', 'LOW'));
+    expect(w.key(text('P'))).toEqual([]);
+    expect(w.ui.dialog).toMatchObject({ kind: 'confirmPromote', id: 'c1', choice: 'cancel' });
+    expect(w.key(named('return'))).toEqual([]);
+    expect(w.ui.message?.text).toBe('cancelled: nothing was done');
+    w.keys(text('P'), named('right'));
+    w.ds.set('c1', { ...(w.ds.get('c1') as DeploymentView), stage: 2 });
+    expect(w.key(named('return'))).toEqual([]);
+    expect(w.ui.message?.text).toBe('nothing was done: c1 changed while the dialog was open (was canary at stage 1, now canary at stage 3)');
+    w.keys(text('P'), named('right'));
+    w.ds.set('c1', { ...(w.ds.get('c1') as DeploymentView), state: 'paused' });
+    expect(w.key(named('return'))).toEqual([]);
+    expect(w.ui.message?.text).toMatch(/^nothing was done: c1 changed while the dialog was open \(was canary at stage 3, now paused/);
+    // "P" and Enter in one read do not promote; the next Enter, on Promote, does.
+    w.ds.set('c1', { ...(w.ds.get('c1') as DeploymentView), state: 'canary' });
+    expect(w.read(text('P'), named('right'), named('return'))).toEqual([]);
+    expect(w.key(named('return'))).toEqual([{ kind: 'decide', action: 'promote', id: 'c1' }]);
+  });
+
+  it('Ctrl-C closes any dialog without deciding, says so, and quits only with none open', () => {
+    const w = new World();
+    w.add(view('d1', 1, 'awaiting_approval', 'LOW'));
+    for (const open of [[text('a')], [text('r'), text('x')], [text('/'), text('s')], [text(':')], [text('?')]]) {
+      w.keys(...open);
+      expect(w.ui.dialog.kind).not.toBe('none');
+      expect(w.key(ctrl('c'))).toEqual([]);
+      expect(w.ui.dialog.kind).toBe('none');
+      expect(w.ui.filter).toBe('');
+      expect(w.ui.message?.text).toMatch(/\(Ctrl-C: a second Ctrl-C or q quits\)$/);
+    }
+    expect(w.key(ctrl('c'))).toEqual([{ kind: 'quit' }]);
   });
 
   it('read-only: the reason comes from the binding, and nothing opens', () => {

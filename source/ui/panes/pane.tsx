@@ -40,7 +40,7 @@ export interface LazyLines {
  * The lines that fit in `rows`, from `offset` lines back from the end when `fromEnd`; a line saying what is
  * cut replaces the last (or first) one when they do not all fit.
  */
-export function fitLines(given: readonly ReactNode[] | LazyLines, rows: number, theme: Theme, opts: { fromEnd?: boolean; offset?: number; what?: string } = {}): ReactNode[] {
+export function fitLines(given: readonly ReactNode[] | LazyLines, rows: number, theme: Theme, opts: { fromEnd?: boolean; offset?: number; what?: string; scrolls?: boolean } = {}): ReactNode[] {
   const lazy: LazyLines = Array.isArray(given) ? { count: given.length, line: (i) => given[i] } : (given as LazyLines);
   const range = (from: number, to: number): ReactNode[] => Array.from({ length: Math.max(0, to - from) }, (_, k) => lazy.line(from + k));
   const total = lazy.count;
@@ -50,7 +50,9 @@ export function fitLines(given: readonly ReactNode[] | LazyLines, rows: number, 
   const note = (n: number, where: string) => (
     <Text key={`cut-${where}`} wrap="truncate" {...attrs(theme, { dim: true })}>
       {'  '}
-      {glyph(theme, 'ellipsis')} {n} more {what} {where} (enlarge the terminal{opts.fromEnd ? ', or scroll with j/k' : ''})
+      {glyph(theme, 'ellipsis')} {n} more {what}{' '}
+      {/* A view that scrolls names the key that brings the cut lines in (a dialog taller than the screen). */}
+      {opts.scrolls ? `${where === 'above' ? 'above ' : ''}(${glyph(theme, where === 'above' ? 'up' : 'down')})` : `${where} (enlarge the terminal${opts.fromEnd ? ', or scroll with j/k' : ''})`}
     </Text>
   );
   if (!opts.fromEnd) {
