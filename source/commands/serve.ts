@@ -7,6 +7,7 @@ import { verifyParallel } from '../store/audit-verify.js';
 import { sanitize } from '../domain/sanitize.js';
 import { buildServer } from '../server/app.js';
 import { storedViews } from '../server/stored-view.js';
+import { finishedRows } from '../server/deployment-list.js';
 import { SubmissionQueue } from '../server/submission-queue.js';
 import { Submissions } from '../store/submissions.js';
 import type { ServerOptions } from '../server/app.js';
@@ -15,6 +16,9 @@ import { ENGINE_BUSY_EXIT } from './engine-command.js';
 import type { CommandIo } from './io.js';
 import { UsageError } from './io.js';
 import { startLiveEngine } from './live-engine.js';
+
+/** Finished deployments' views a server keeps in memory (the most recent); older ones come from the store. */
+const KEEP_FINISHED = 200;
 
 export interface ServeFlags {
   db?: string;
@@ -53,7 +57,10 @@ export async function serveCommand(flags: ServeFlags, io: CommandIo): Promise<nu
   // Requests over HTTP take the queue a local gate's take: the live loop assesses them (a model advisor too) and
   // withdraws a watched one whose client went quiet.
   const queue = new SubmissionQueue({ submissions: new Submissions(live.ctx.db), wake: () => live.runner.wake(), nextPass: () => live.runner.nextPass(), view: (id) => live.engine.get(id) ?? stored(id), isReady: () => leased });
-  const server = await buildServer({ engine: live.engine, tokens: new TokenStore(live.ctx.db), clock: { now: () => Date.now() }, isReady: () => leased, stored, verify, queue }, options);
+  // A server runs for months: finished deployments leave memory (the most recent stay) and are read from
+  // the store when asked; the list pages them from SQLite.
+  live.engine.keepFinished(KEEP_FINISHED, stored);
+  const server = await buildServer({ engine: live.engine, tokens: new TokenStore(live.ctx.db), clock: { now: () => Date.now() }, isReady: () => leased, stored, verify, queue, finishedRows: finishedRows(live.ctx.db) }, options);
   server.ctx.hub.follow((a) => {
     log(`${a.seq} ${a.actor.kind}:${sanitize(a.actor.id, 40)} ${a.event} ${sanitize(a.deploymentId ?? '-', 60)}`);
   });

@@ -88,6 +88,8 @@ export class Engine {
   private readonly learning: LearningLoop;
   private readonly live = new Map<string, Live>();
   private readonly finished = new Map<string, DeploymentView>();
+  /** How many finished views stay in memory, the oldest to finish leaving first (`keepFinished`). */
+  private finishedLimit = Infinity;
   private readonly listeners = new Set<EngineListener>();
   private readonly machine;
   /** The source to read ahead from, when the engine may skip to deciding samples. */
@@ -223,12 +225,34 @@ export class Engine {
     }
   }
 
+  /**
+   * Holds at most `n` finished deployments' views in memory (all of them by default: the simulator, its
+   * report and the console read them). A long-running server bounds them: `get` reads older ones with
+   * `load` (from the store), `deployments` lists in-flight and recent ones only.
+   */
+  keepFinished(n: number, load: (id: string) => DeploymentView | undefined): void {
+    this.finishedLimit = n;
+    this.loadFinished = load;
+    this.trimFinished();
+  }
+
+  /** Reads a finished deployment's view from the store, once the engine keeps only recent ones. */
+  private loadFinished: (id: string) => DeploymentView | undefined = () => undefined;
+
+  /** Oldest finished first; never one the open transaction touched (a rollback may still need its view). */
+  private trimFinished(): void {
+    for (const id of this.finished.keys()) {
+      if (this.finished.size <= this.finishedLimit) return;
+      if (!this.touched.has(id)) this.finished.delete(id);
+    }
+  }
+
   get deployments(): DeploymentView[] {
     return [...this.finished.values(), ...[...this.live.values(), ...this.stale.values()].map((l) => l.view)];
   }
 
   get(id: string): DeploymentView | undefined {
-    return this.live.get(id)?.view ?? this.finished.get(id) ?? this.stale.get(id)?.view;
+    return this.live.get(id)?.view ?? this.finished.get(id) ?? this.stale.get(id)?.view ?? this.loadFinished(id);
   }
 
   /**
@@ -359,6 +383,7 @@ export class Engine {
       }
       this.live.delete(id);
       this.finished.set(id, live.view);
+      if (this.finished.size > this.finishedLimit) this.trimFinished();
     } else if (persistKey(snapshot) !== live.lastPersisted) {
       this.unpersisted.add(live);
     }
@@ -500,7 +525,7 @@ export class Engine {
     this.tx(() => this.live.get(id)?.actor.send({ type: 'TICK', now }));
     return this.tx(() => {
       const live = this.live.get(id);
-      if (!live) throw new ActionRefused(this.finished.has(id) ? `deployment "${id}" has finished` : `no deployment "${id}"`);
+      if (!live) throw new ActionRefused(this.finished.has(id) || (this.rows.get(id)?.outcome ?? null) !== null ? `deployment "${id}" has finished` : `no deployment "${id}"`);
       const event = spec.event(by, reason);
       if (!live.actor.getSnapshot().can(event)) throw new ActionRefused(`deployment "${id}" is ${live.view.state}: cannot ${spec.verb}`);
       this.record([{ ts: iso(now), actor: { kind, id: by }, event: spec.audit, deploymentId: id, payload: spec.payload(reason) }]);

@@ -15,6 +15,7 @@ import { sameIdentity } from '../domain/identity.js';
 import type { AuditInput, VerifyResult } from '../store/audit-log.js';
 import type { TokenCheck, TokenStore } from '../store/tokens.js';
 import { IDENTITY_FIELDS } from './api-schemas.js';
+import type { FinishedRows } from './deployment-list.js';
 import { EventHub } from './event-hub.js';
 import type { SubmissionQueue } from './submission-queue.js';
 import { errorCode, HttpError } from './http-error.js';
@@ -32,6 +33,8 @@ export interface ServerDeps {
   isReady: () => boolean;
   /** Finished deployments the engine does not hold in memory (they finished before this process started). */
   stored?: (id: string) => DeploymentView | undefined;
+  /** Finished deployments paged from SQLite, so the list does not need them in memory (`serve`). */
+  finishedRows?: FinishedRows;
   /** Verifies the chain off the event loop when it is long (`serve` gives worker threads). */
   verify?: () => Promise<VerifyResult>;
   /** The engine's submission queue (`serve`); without it (an engine with no live loop) requests go straight in. */

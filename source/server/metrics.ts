@@ -3,6 +3,8 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Engine } from '../engine/engine.js';
 import type { EventHub } from './event-hub.js';
+import { FINAL_STATE } from '../engine/finished-view.js';
+import type { Outcome } from '../domain/schemas.js';
 
 export interface ServerMetrics {
   registry: Registry;
@@ -18,12 +20,14 @@ export function serverMetrics(engine: Engine, hub: EventHub): ServerMetrics {
   collectDefaultMetrics({ register: registry, prefix: 'genops_' });
   new Gauge({
     name: 'genops_deployments',
-    help: 'Deployments held by the engine, by lifecycle state',
+    help: 'Deployments in flight, and those finished since this server started, by lifecycle state',
     labelNames: ['state'],
     registers: [registry],
     collect() {
-      const counts = new Map<string, number>();
-      for (const d of engine.deployments) counts.set(d.state, (counts.get(d.state) ?? 0) + 1);
+      // Finished ones are counted as they finish: the engine keeps only recent finished views in memory.
+      hub.flush(); // every 'finished' entry appended so far is counted
+      const counts = new Map<string, number>(finishedByState);
+      for (const d of engine.deployments) if (d.outcome === null) counts.set(d.state, (counts.get(d.state) ?? 0) + 1);
       this.reset();
       for (const [state, n] of counts) this.set({ state }, n);
     },
@@ -51,6 +55,7 @@ export function serverMetrics(engine: Engine, hub: EventHub): ServerMetrics {
   const refusals = new Counter({ name: 'genops_http_refusals_total', help: 'HTTP calls refused (401/403), by reason', labelNames: ['reason'], registers: [registry] });
   const requests = new Counter({ name: 'genops_http_requests_total', help: 'HTTP requests answered', labelNames: ['route', 'method', 'status'], registers: [registry] });
   const shiftedAt = new Map<string, number>();
+  const finishedByState = new Map<string, number>();
   const stop = hub.follow((e) => {
     if (e.deploymentId === null) return;
     if (e.event === 'traffic_shifted') shiftedAt.set(e.deploymentId, Date.parse(e.ts));
@@ -59,6 +64,8 @@ export function serverMetrics(engine: Engine, hub: EventHub): ServerMetrics {
       if (from !== undefined) stage.observe({ verdict: String(e.payload.verdict) }, Math.max(0, Date.parse(e.ts) - from) / 1000);
     } else if (e.event === 'finished') {
       shiftedAt.delete(e.deploymentId);
+      const state = FINAL_STATE[e.payload.outcome as Outcome] as string | undefined;
+      if (state !== undefined) finishedByState.set(state, (finishedByState.get(state) ?? 0) + 1);
       if (typeof e.payload.cycleMs === 'number') roundTrip.observe({ outcome: String(e.payload.outcome) }, e.payload.cycleMs / 1000);
     }
   });

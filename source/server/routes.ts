@@ -20,6 +20,8 @@ import type { ServerMetrics } from './metrics.js';
 import type { Permission, Role } from './roles.js';
 import { ROLE_PERMISSIONS } from './roles.js';
 import { streamEvents } from './sse.js';
+import type { FinishedRows } from './deployment-list.js';
+import { inMemoryList, listDeployments } from './deployment-list.js';
 import { createToken, parseExpiry, revokeToken, tokenJson } from './token-admin.js';
 import { deploymentDetail, deploymentSummary } from './views.js';
 
@@ -31,6 +33,8 @@ export interface Identity {
 export interface ApiContext {
   engine: Engine;
   stored?: (id: string) => DeploymentView | undefined;
+  /** Finished deployments paged from SQLite for the list (`serve`); without it the list is the engine's memory. */
+  finishedRows?: FinishedRows;
   /** The engine's submission queue (`serve`): requests over HTTP take the road a local gate's take. */
   queue?: SubmissionQueue;
   /** Verifies the chain off the event loop (worker threads) when it is long; in-line otherwise. */
@@ -164,9 +168,8 @@ export const ROUTES: readonly ApiRoute[] = [
     method: 'GET', url: '/v1/deployments', permission: 'read', summary: 'Deployments, newest request first', tag: 'deployments', query: listQuery,
     handler: (ctx, { query }) => {
       const q = query as { state?: string; inFlight?: 'true' | 'false'; limit?: number; detail?: 'true' | 'false' };
-      const all = ctx.engine.deployments.filter((d) => (q.state === undefined || d.state === q.state) && (q.inFlight === undefined || (d.outcome === null) === (q.inFlight === 'true')));
-      all.sort((a, b) => b.requestedAtMs - a.requestedAtMs || (a.id < b.id ? -1 : 1));
-      return { count: all.length, deployments: all.slice(0, q.limit ?? 500).map(q.detail === 'true' ? deploymentDetail : deploymentSummary) };
+      const page = ctx.finishedRows ? listDeployments(ctx.engine, ctx.finishedRows, ctx.stored, q) : inMemoryList(ctx.engine, q);
+      return { count: page.count, deployments: page.deployments.map(q.detail === 'true' ? deploymentDetail : deploymentSummary) };
     },
   },
   { method: 'GET', url: '/v1/deployments/:id', permission: 'read', summary: 'One deployment: request, assessment, stages, samples', tag: 'deployments', params: idParams, handler: (ctx, { params }) => deploymentDetail(deployment(ctx, params.id as string)) },
