@@ -12,6 +12,7 @@ import { runWhatifBench } from './whatif.bench.js';
 import { runAdvisorBench } from './advisor.bench.js';
 import { runPrometheusBench } from './prometheus.bench.js';
 import { runServerBench } from './server.bench.js';
+import { runRemoteConsoleBench } from './remote-console.bench.js';
 
 const benches: Record<string, () => void | Promise<void>> = {
   assess: runAssessBench,
@@ -26,6 +27,7 @@ const benches: Record<string, () => void | Promise<void>> = {
   advisor: runAdvisorBench,
   prometheus: runPrometheusBench,
   server: runServerBench,
+  'remote-console': runRemoteConsoleBench,
 };
 
 const wanted = process.argv.slice(2);

@@ -69,6 +69,9 @@ export class RemoteConsoleEngine implements ConsoleEngine {
   private readonly stop = new AbortController();
   private readonly timers: NodeJS.Timeout[] = [];
   private flushing = false;
+  private lastFlushAt = 0;
+  /** A flush asked for by an event, at the soonest time the interval allows. */
+  private soon: NodeJS.Timeout | undefined;
   private lastInFlightRead = 0;
   private pausedUntil = 0;
   /** What the last /readyz said: undefined when it could not be asked. */
@@ -134,6 +137,7 @@ export class RemoteConsoleEngine implements ConsoleEngine {
 
   close(): void {
     this.stop.abort();
+    clearTimeout(this.soon);
     for (const t of this.timers) clearInterval(t);
   }
 
@@ -266,7 +270,10 @@ export class RemoteConsoleEngine implements ConsoleEngine {
       return;
     }
     this.received.entries += 1;
-    if (entry.deploymentId !== null) this.dirty.add(entry.deploymentId);
+    if (entry.deploymentId !== null) {
+      this.dirty.add(entry.deploymentId);
+      this.flushSoon();
+    }
     for (const l of this.listeners) l({ kind: 'audit', entry });
   }
 
@@ -275,11 +282,13 @@ export class RemoteConsoleEngine implements ConsoleEngine {
    * due, every in-flight deployment in one call (and one by one those that finished meanwhile).
    */
   private async flush(): Promise<void> {
-    if (this.flushing || Date.now() < this.pausedUntil) return;
+    // One flush per interval, whether the timer or an event asked (a timer may fire a little early).
+    if (this.flushing || Date.now() < this.pausedUntil || Date.now() - this.lastFlushAt < this.timings.flushMs - 5) return;
     // Only canaries change without an event (samples, the bake); a gate's countdown is drawn from its expiry.
     const inFlightDue = Date.now() - this.lastInFlightRead >= this.timings.inFlightEveryMs && this.deployments.some((d) => SAMPLING.has(d.state));
     if (this.dirty.size === 0 && !inFlightDue) return;
     this.flushing = true;
+    this.lastFlushAt = Date.now();
     try {
       const bulkAllowed = Date.now() - this.lastInFlightRead >= BULK_AT_MOST_EVERY_MS;
       if (inFlightDue || (this.dirty.size > SINGLE_READS_PER_FLUSH && bulkAllowed)) await this.readInFlight();
@@ -291,6 +300,16 @@ export class RemoteConsoleEngine implements ConsoleEngine {
     } finally {
       this.flushing = false;
     }
+  }
+
+  /** A lone event is read at once, a burst at most once per interval (the rate budget above holds). */
+  private flushSoon(): void {
+    if (this.soon !== undefined || this.stop.signal.aborted) return;
+    const wait = Math.max(0, this.lastFlushAt + this.timings.flushMs - Date.now());
+    this.soon = setTimeout(() => {
+      this.soon = undefined;
+      void this.flush();
+    }, wait);
   }
 
   private async readInFlight(): Promise<void> {
