@@ -3,9 +3,13 @@
 // scrolls, Enter on an audit line says what it did and Esc gives the selection back, the table's columns at
 // 120 columns, and the audit pane's "more above" count.
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupSized, consoleSession, KEYS, press, renderConsole, settle, stepUntil } from '../helpers/console-harness.js';
+import stringWidth from 'string-width';
+import { cleanupSized, consoleSession, KEYS, press, renderConsole, renderSized, settle, stepUntil } from '../helpers/console-harness.js';
 import { tempDir } from '../helpers/temp-db.js';
 import type { DeploymentView } from '../../source/engine/deployment-view.js';
+import type { AuditEntry } from '../../source/store/audit-log.js';
+import { AuditPane } from '../../source/ui/panes/audit-pane.js';
+import { DeploymentsPane } from '../../source/ui/panes/deployments-pane.js';
 
 const dir = tempDir();
 let n = 0;
@@ -168,5 +172,100 @@ describe('Enter on an audit line', () => {
     // The deciding keys act on the table's selection again, not on the line read.
     await press(stdin, 'y');
     expect(lastFrame()).toContain(`copied ${before}`);
+  });
+});
+
+const theme = { color: false, ascii: false };
+
+/** Rows as the console has them: long ids, wide (East Asian) and long service names, a gate with its countdown. */
+function tableRows(n: number): DeploymentView[] {
+  return Array.from({ length: n }, (_, i) => ({
+    id: `deploy-payments-${String(i).padStart(5, '0')}`,
+    request: { serviceId: i % 3 === 0 ? '支付服务-api' : i % 3 === 1 ? 'payments-gateway-eu' : 'svc-1', version: `2.${i}.0-rc1` },
+    tier: 'critical',
+    assessment: { level: i % 2 ? 'CRITICAL' : 'LOW', score: 0.5 },
+    state: i % 2 ? 'awaiting_approval' : 'canary',
+    approvalExpiresAtMs: i % 2 ? 3 * 3_600_000 : undefined,
+    plan: [1, 5, 25, 100],
+    stage: 1,
+    outcome: null,
+    requestedAtMs: i,
+  })) as unknown as DeploymentView[];
+}
+
+describe('the deployments table', () => {
+  it('at 120 columns shows id, service, version, state and level, by column priority in display cells', async () => {
+    const s = session();
+    stepUntil(s, (ds) => ds.length >= 6);
+    const { lastFrame } = renderConsole(s, { size: { columns: 120, rows: 40 } });
+    await settle();
+    const frame = lastFrame() ?? '';
+    expect(frame).toMatch(/│ {2}id +service +version +risk +state/);
+    const d = s.engine.deployments.find((x) => frame.includes(`› ${x.id}`))!;
+    const row = frame.split('\n').find((l) => l.includes(`› ${d.id}`))!;
+    for (const part of [d.request.serviceId, d.request.version, d.assessment.level]) expect(row).toContain(part);
+  });
+
+  it.each([67, 76])('a %i-cell pane (120 and 80 columns) keeps the essential columns with long and wide names, rows aligned', async (width) => {
+    const rows = tableRows(6);
+    const { lastFrame } = renderSized(<DeploymentsPane rows={rows} total={6} selectedId={rows[0]!.id} now={0} height={10} width={width} focused sort="age" filter="" theme={theme} />, { columns: width, rows: 12 });
+    await settle();
+    const lines = (lastFrame() ?? '').split('\n');
+    const header = lines.find((l) => l.includes(' id '))!;
+    for (const name of ['id', 'service', 'state', 'risk']) expect(header).toContain(name);
+    expect(header).toMatch(/ ver(sion)? /);
+    const body = lines.filter((l) => /-000\d\d /.test(l));
+    expect(body).toHaveLength(6);
+    for (const [i, l] of body.entries()) {
+      expect(stringWidth(l)).toBe(width);
+      expect(l).toContain(`2.${i}.`); // the version, cut at worst
+      expect(l).toMatch(/CRITICAL|LOW/);
+      expect(l).not.toMatch(/(CRITICAL|LOW) \d?…/); // the level whole, never a cut score
+      expect(l).toMatch(/awaiting|canary/);
+    }
+  });
+
+  it('says how many rows are cut above and below the window, and the counts add up', async () => {
+    const rows = tableRows(30);
+    for (const [selected, above, below] of [[0, false, true], [15, true, true], [29, true, false]] as const) {
+      const { lastFrame, unmount } = renderSized(<DeploymentsPane rows={rows} total={30} selectedId={rows[selected]!.id} now={0} height={12} width={120} focused sort="age" filter="" theme={theme} />, { columns: 120, rows: 14 });
+      await settle();
+      const frame = lastFrame() ?? '';
+      const up = Number(/… (\d+) more above/.exec(frame)?.[1] ?? 0);
+      const down = Number(/… (\d+) more below/.exec(frame)?.[1] ?? 0);
+      const shown = frame.split('\n').filter((l) => /-000\d\d /.test(l)).length;
+      expect([up > 0, down > 0]).toEqual([above, below]);
+      expect(up + shown + down).toBe(30);
+      expect(frame).toContain(`› …${rows[selected]!.id.slice(-17)}`); // ids are cut in front
+      expect(frame.split('\n').filter((l) => l.startsWith('│')).length).toBe(12 - 2); // the pane keeps its height
+      unmount();
+    }
+  });
+});
+
+describe('the audit pane', () => {
+  const entry = (seq: number): AuditEntry => ({ seq, ts: '2026-01-05T08:00:00.000Z', actor: { kind: 'system', id: 'engine' }, event: 'traffic_shifted', deploymentId: `dep-${seq}`, payload: { percent: 5 }, hash: 'x' });
+
+  it('counts the whole trail above: the entries before the tail the console keeps, and those scrolled past', async () => {
+    const tail = Array.from({ length: 200 }, (_, i) => entry(501 + i)); // the trail is 700 long, the console keeps 200
+    for (const offset of [0, 10, 199]) {
+      const { lastFrame, unmount } = renderSized(<AuditPane entries={tail} height={8} width={120} focused theme={theme} offset={offset} />, { columns: 120, rows: 10 });
+      await settle();
+      const frame = lastFrame() ?? '';
+      const seqs = [...frame.matchAll(/^│.\s+(\d+) 01-05/gm)].map((m) => Number(m[1]));
+      const above = Number(/… (\d+) more entries above/.exec(frame)?.[1]);
+      const below = Number(/… (\d+) more entries below/.exec(frame)?.[1] ?? 0);
+      expect(above).toBe(seqs[0]! - 1); // every entry before the first shown, in the whole trail
+      expect(below).toBe(700 - seqs.at(-1)!);
+      expect(frame).toMatch(offset === 199 ? /older than the last 200 kept here: genops-tui audit tail shows them/ : /j\/k scrolls the last 200; genops-tui audit tail shows all/);
+      unmount();
+    }
+  });
+
+  it("one deployment's timeline is whole: only the lines scrolled past count", async () => {
+    const timeline = [entry(40), entry(90), entry(300), entry(301), entry(302), entry(350), entry(351)];
+    const { lastFrame } = renderSized(<AuditPane entries={timeline} height={6} width={100} focused theme={theme} offset={0} showDeployment={false} />, { columns: 100, rows: 8 });
+    await settle();
+    expect(lastFrame()).toContain('… 5 more entries above (enlarge the terminal, or scroll with j/k)');
   });
 });

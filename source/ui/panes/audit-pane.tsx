@@ -16,6 +16,19 @@ function summary(e: AuditEntry): string {
   return sanitize(parts.join(' '), 200);
 }
 
+/**
+ * The console keeps a tail of the trail: the entries before it (the trail's seq runs 1, 2, 3… without gaps)
+ * count in "more above", and the note says where they are.
+ */
+function olderThan(entries: readonly AuditEntry[]): { count: number; note: (scrolls: boolean) => string } {
+  const first = entries[0];
+  const kept = entries.length;
+  return {
+    count: first ? Math.max(0, first.seq - 1) : 0,
+    note: (scrolls) => (scrolls ? `j/k scrolls the last ${kept}; genops-tui audit tail shows all` : `older than the last ${kept} kept here: genops-tui audit tail shows them`),
+  };
+}
+
 export function AuditPane(props: { entries: readonly AuditEntry[]; height: number; width: number; focused: boolean; theme: Theme; offset: number; title?: string; showDeployment?: boolean }) {
   const { theme } = props;
   const ell = glyph(theme, 'ellipsis');
@@ -38,7 +51,7 @@ export function AuditPane(props: { entries: readonly AuditEntry[]; height: numbe
   return (
     <Pane title={props.title ?? 'Audit trail (newest last)'} focused={props.focused} height={props.height} width={props.width} theme={theme}>
       {props.entries.length === 0 ? <Text {...attrs(theme, { dim: true })}>  nothing recorded yet</Text> : null}
-      {fitLines({ count: props.entries.length, line }, contentRows(props.height), theme, { fromEnd: true, offset: props.offset, what: 'entries' })}
+      {fitLines({ count: props.entries.length, line }, contentRows(props.height), theme, { fromEnd: true, offset: props.offset, what: 'entries', ...(compact ? {} : { older: olderThan(props.entries) }) })}
     </Pane>
   );
 }

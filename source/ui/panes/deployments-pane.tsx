@@ -10,6 +10,8 @@ import { Pane } from './pane.js';
 
 interface Column {
   name: string;
+  /** The header when the name is wider than the column ("ver" for a 5-cell version column). */
+  short?: string;
   width: number;
   /** Ids are cut in front so the distinguishing suffix stays. */
   tail?: boolean;
@@ -29,23 +31,91 @@ function stateCell(d: DeploymentView, now: number, theme: Theme): string {
   return `${s.symbol} ${s.text}${running ? ` ${d.plan[d.stage] ?? ''}% ${stageOf(d)}` : ''}`;
 }
 
-function columns(rows: readonly DeploymentView[], inner: number, now: number, theme: Theme): Column[] {
-  const idWidth = Math.min(18, Math.max(4, ...rows.map((d) => cells(sanitize(d.id)))));
-  const showVersion = inner >= 88;
-  const showTier = inner >= 72;
-  const stateWidth = inner >= 80 ? 24 : 22;
-  const fixed = 2 + idWidth + 1 + 12 + stateWidth + 1 + 4 + (showVersion ? 10 : 0) + (showTier ? 9 : 0);
-  const serviceWidth = Math.max(8, Math.min(24, inner - fixed - 1));
-  const all: Array<Column | false> = [
-    { name: 'id', width: idWidth, tail: true, cell: (d) => sanitize(d.id) },
-    { name: 'service', width: serviceWidth, cell: (d) => sanitize(d.request.serviceId) },
-    showVersion && { name: 'version', width: 9, cell: (d) => sanitize(d.request.version) },
-    showTier && { name: 'tier', width: 8, cell: (d) => d.tier },
-    { name: 'risk', width: 11, cell: (d) => `${d.assessment.level} ${d.assessment.score.toFixed(2)}`, color: (d) => LEVEL_COLOR[d.assessment.level] },
-    { name: 'state', width: stateWidth, cell: (d) => stateCell(d, now, theme), color: (d) => stateLabel(d.state, theme).color },
-    { name: 'age', width: 4, cell: (d) => age(now - d.requestedAtMs) },
+/**
+ * A column as declared: its place on screen by priority (1 first), its width in display cells, measured from
+ * the rows shown: never below `min`, grown towards `ideal` when there is room. `essential` columns (what an
+ * operator needs to tell rows apart and act: id, service, version, state, level) come first at their
+ * minimum, then grow; the rest (age, tier) take what is left whole, or are left out; room still left
+ * widens service, version and state up to `roomy`, so columns line up from frame to frame on a wide screen.
+ */
+interface Declared extends Omit<Column, 'width'> {
+  priority: number;
+  min: number;
+  ideal: number;
+  roomy?: number;
+  essential: boolean;
+}
+
+const widest = (rows: readonly DeploymentView[], cell: (d: DeploymentView) => string): number => Math.max(0, ...rows.map((d) => cells(cell(d))));
+
+/** The columns that fit in `inner` cells (a space between columns), in their declared order. */
+export function columns(rows: readonly DeploymentView[], inner: number, now: number, theme: Theme): Column[] {
+  const id = (d: DeploymentView): string => sanitize(d.id);
+  const service = (d: DeploymentView): string => sanitize(d.request.serviceId);
+  const version = (d: DeploymentView): string => sanitize(d.request.version);
+  const state = (d: DeploymentView): string => stateCell(d, now, theme);
+  const risk = (d: DeploymentView): string => `${d.assessment.level} ${d.assessment.score.toFixed(2)}`;
+  const idW = Math.min(18, Math.max(4, widest(rows, id)));
+  const serviceW = Math.min(24, Math.max(7, widest(rows, service)));
+  const versionW = Math.min(12, Math.max(3, widest(rows, version)));
+  const stateW = Math.min(24, Math.max(10, widest(rows, state)));
+  const declared: Declared[] = [
+    { name: 'id', priority: 1, essential: true, min: idW, ideal: idW, tail: true, cell: id },
+    { name: 'service', priority: 4, essential: true, min: Math.min(8, serviceW), ideal: serviceW, roomy: 24, cell: service },
+    // At least as wide as its header when there is room ("version"), "ver" when not.
+    { name: 'version', short: 'ver', priority: 5, essential: true, min: Math.min(5, versionW), ideal: Math.max(7, versionW), roomy: 10, cell: version },
+    { name: 'tier', priority: 7, essential: false, min: 8, ideal: 8, cell: (d) => d.tier },
+    // The level always ("CRITICAL" in 8 cells), with its score when the column has room ("MEDIUM 0.46").
+    { name: 'risk', priority: 3, essential: true, min: 8, ideal: Math.max(8, widest(rows, risk)), cell: risk, color: (d) => LEVEL_COLOR[d.assessment.level] },
+    { name: 'state', priority: 2, essential: true, min: Math.min(17, stateW), ideal: stateW, roomy: 24, cell: state, color: (d) => stateLabel(d.state, theme).color },
+    { name: 'age', priority: 6, essential: false, min: 4, ideal: 4, cell: (d) => age(now - d.requestedAtMs) },
   ];
-  return all.filter((c): c is Column => c !== false);
+  const byPriority = [...declared].sort((a, b) => a.priority - b.priority);
+  const width = new Map<Declared, number>();
+  let used = -1; // n columns take n - 1 separating spaces
+  for (const c of byPriority.filter((x) => x.essential)) {
+    if (used + 1 + c.min > inner) continue;
+    width.set(c, c.min);
+    used += 1 + c.min;
+  }
+  for (const c of byPriority) {
+    const w = width.get(c);
+    if (w === undefined) continue;
+    const grow = Math.min(c.ideal - w, inner - used);
+    width.set(c, w + grow);
+    used += grow;
+  }
+  for (const c of byPriority.filter((x) => !x.essential)) {
+    if (used + 1 + c.ideal > inner) continue;
+    width.set(c, c.ideal);
+    used += 1 + c.ideal;
+  }
+  for (const c of byPriority) {
+    const w = width.get(c);
+    if (w === undefined || c.roomy === undefined || c.roomy <= w) continue;
+    const grow = Math.min(c.roomy - w, inner - used);
+    width.set(c, w + grow);
+    used += grow;
+  }
+  return declared.flatMap((c) => {
+    const w = width.get(c);
+    if (w === undefined) return [];
+    // A risk column too narrow for a row's score shows that row's level whole rather than a cut score.
+    const cell = c.name === 'risk' ? (d: DeploymentView) => (cells(risk(d)) <= w ? risk(d) : d.assessment.level) : c.cell;
+    return [{ name: c.name, ...(c.short ? { short: c.short } : {}), width: w, ...(c.tail ? { tail: true } : {}), cell, ...(c.color ? { color: c.color } : {}) }];
+  });
+}
+
+/**
+ * The rows drawn in `height` lines around the selection, leaving a line for "… N more above" and one for
+ * "… N more below" where rows are cut (none is cut silently); below three lines, the window alone.
+ */
+export function rowWindow(count: number, selected: number, height: number): { start: number; end: number } {
+  if (count <= height || height < 3) return windowAround(count, selected, height);
+  const w = windowAround(count, selected, height - 2);
+  if (w.start === 0) return { start: 0, end: w.end + 1 };
+  if (w.end === count) return { start: w.start - 1, end: count };
+  return w;
 }
 
 /** A row as runs of text: coloured cells apart, the rest joined (fewer Ink nodes per row, measured per frame). */
@@ -76,7 +146,7 @@ export function DeploymentsPane(props: {
   const { rows, theme } = props;
   const visibleRows = Math.max(1, props.height - 4);
   const index = rows.findIndex((d) => d.id === props.selectedId);
-  const { start, end } = windowAround(rows.length, Math.max(0, index), visibleRows);
+  const { start, end } = rowWindow(rows.length, Math.max(0, index), visibleRows);
   const shown = rows.slice(start, end);
   const cols = columns(shown, props.width - 4, props.now, theme);
   const ell = glyph(theme, 'ellipsis');
@@ -88,9 +158,10 @@ export function DeploymentsPane(props: {
     <Pane title={title} focused={props.focused} height={props.height} width={props.width} theme={theme}>
       <Text {...attrs(theme, { dim: true })} wrap="truncate">
         {'  '}
-        {cols.map((c) => cut(c, c.name)).join(' ')}
+        {cols.map((c) => cut(c, cells(c.name) > c.width && c.short ? c.short : c.name)).join(' ')}
       </Text>
       {rows.length === 0 ? <Text {...attrs(theme, { dim: true })}>  nothing to show{props.filter ? ' (Esc clears the filter)' : ' yet'}</Text> : null}
+      {start > 0 ? <Text {...attrs(theme, { dim: true })} wrap="truncate">{`  ${ell} ${start} more above`}</Text> : null}
       {shown.map((d) => {
         const isSel = d.id === props.selectedId;
         return (
@@ -100,6 +171,7 @@ export function DeploymentsPane(props: {
           </Text>
         );
       })}
+      {end < rows.length ? <Text {...attrs(theme, { dim: true })} wrap="truncate">{`  ${ell} ${rows.length - end} more below`}</Text> : null}
     </Pane>
   );
 }

@@ -40,19 +40,20 @@ export interface LazyLines {
  * The lines that fit in `rows`, from `offset` lines back from the end when `fromEnd`; a line saying what is
  * cut replaces the last (or first) one when they do not all fit.
  */
-export function fitLines(given: readonly ReactNode[] | LazyLines, rows: number, theme: Theme, opts: { fromEnd?: boolean; offset?: number; what?: string; scrolls?: boolean } = {}): ReactNode[] {
+export function fitLines(given: readonly ReactNode[] | LazyLines, rows: number, theme: Theme, opts: { fromEnd?: boolean; offset?: number; what?: string; scrolls?: boolean; older?: { count: number; note: (scrolls: boolean) => string } } = {}): ReactNode[] {
   const lazy: LazyLines = Array.isArray(given) ? { count: given.length, line: (i) => given[i] } : (given as LazyLines);
   const range = (from: number, to: number): ReactNode[] => Array.from({ length: Math.max(0, to - from) }, (_, k) => lazy.line(from + k));
   const total = lazy.count;
   if (rows <= 0) return [];
-  if (total <= rows) return range(0, total);
+  const older = opts.fromEnd ? Math.max(0, opts.older?.count ?? 0) : 0;
+  if (total <= rows && older === 0) return range(0, total);
   const what = opts.what ?? 'lines';
-  const note = (n: number, where: string) => (
+  const note = (n: number, where: string, why?: string) => (
     <Text key={`cut-${where}`} wrap="truncate" {...attrs(theme, { dim: true })}>
       {'  '}
       {glyph(theme, 'ellipsis')} {n} more {what}{' '}
       {/* A view that scrolls names the key that brings the cut lines in (a dialog taller than the screen). */}
-      {opts.scrolls ? `${where === 'above' ? 'above ' : ''}(${glyph(theme, where === 'above' ? 'up' : 'down')})` : `${where} (enlarge the terminal${opts.fromEnd ? ', or scroll with j/k' : ''})`}
+      {opts.scrolls ? `${where === 'above' ? 'above ' : ''}(${glyph(theme, where === 'above' ? 'up' : 'down')})` : `${where} (${why ?? `enlarge the terminal${opts.fromEnd ? ', or scroll with j/k' : ''}`})`}
     </Text>
   );
   if (!opts.fromEnd) {
@@ -67,11 +68,13 @@ export function fitLines(given: readonly ReactNode[] | LazyLines, rows: number, 
   }
   // Scrolled: `offset` lines back from the newest; a note for what lies above and below the window.
   // The line under the cursor (`offset` back from the newest) is the last one shown above the "below" note.
-  const offset = Math.min(Math.max(0, opts.offset ?? 0), total - 1);
+  // Lines `older` than the ones given (a tail of a longer trail) count as above too: the note says the whole.
+  const offset = Math.min(Math.max(0, opts.offset ?? 0), Math.max(0, total - 1));
   const end = total - offset;
   const below = end < total;
-  let start = Math.max(0, end - (rows - (below ? 1 : 0)));
-  const above = start > 0;
-  if (above) start += 1;
-  return [...(above ? [note(start, 'above')] : []), ...range(start, end), ...(below ? [note(total - end, 'below')] : [])];
+  const room = rows - (below ? 1 : 0);
+  const above = older > 0 || end > room;
+  const start = Math.max(0, end - (room - (above ? 1 : 0)));
+  const why = older > 0 ? opts.older?.note(start > 0) : undefined;
+  return [...(above ? [note(start + older, 'above', why)] : []), ...range(start, end), ...(below ? [note(total - end, 'below')] : [])];
 }
