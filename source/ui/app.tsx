@@ -17,8 +17,7 @@ import type { KeyPress } from './input.js';
 import { armDialog, keyContext, pin, reduceKey } from './ui-reducer.js';
 import { Body, bodyRows, MIN_COLUMNS, MIN_ROWS, panesOnScreen } from './layouts.js';
 import { Confirm, confirmLines, confirmRows, confirmScrollMax, DIALOG_HINTS, dialogHeight, FULL_BODY, Help, LineDialog } from './dialogs.js';
-import { Header, HintLine, meters } from './status-bar.js';
-import { wrap } from './text.js';
+import { Header, HintLine, messageLines, meters } from './status-bar.js';
 
 export { MIN_COLUMNS, MIN_ROWS } from './layouts.js';
 
@@ -191,8 +190,9 @@ export function App(props: AppProps) {
   );
   const hintLine = <HintLine message={ui.message} hints={ui.dialog.kind === 'none' ? hints(kc) : DIALOG_HINTS[ui.dialog.kind]} theme={theme} width={size.columns} />;
   // A message longer than the line (a refusal, a notice) takes up to three lines, so every reason is readable.
-  const messageLines = ui.message ? Math.min(3, wrap(ui.message.text, size.columns - 2).length) : 0;
-  const footer = messageLines > 1 ? messageLines : 1;
+  // Counted as the hint line draws it (an error without colour gains a "! "): a count one short overlaps lines.
+  const messageRows = ui.message ? Math.min(3, messageLines(ui.message, theme, size.columns).length) : 0;
+  const footer = messageRows > 1 ? messageRows : 1;
   const body = bodyRows(size, footer);
   const d = ui.dialog;
   const target = 'id' in d ? model.engine.get(d.id) : undefined;

@@ -98,10 +98,15 @@ export function Header(props: {
   );
 }
 
+/** The status message as drawn, wrapped at `width` (the App sizes the body from this same count). */
+export function messageLines(message: { text: string; error: boolean } | undefined, theme: Theme, width: number): string[] {
+  const text = message ? `${message.error && !theme.color ? '! ' : ''}${sanitize(message.text, 600)}` : '';
+  return wrap(text, width - 2);
+}
+
 export function HintLine(props: { message: { text: string; error: boolean } | undefined; hints: readonly string[]; theme: Theme; width: number }) {
   const { theme } = props;
-  const text = props.message ? `${props.message.error && !theme.color ? '! ' : ''}${sanitize(props.message.text, 600)}` : '';
-  const lines = wrap(text, props.width - 2);
+  const lines = messageLines(props.message, theme, props.width);
   if (props.message && lines.length > 1) {
     // Too long for one line: the message alone, wrapped on up to three (the keys come back with the next key).
     return (

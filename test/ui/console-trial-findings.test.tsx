@@ -90,6 +90,25 @@ describe('P asks before promoting', () => {
   });
 });
 
+describe('the status line', () => {
+  it('a refusal just under the width, which its "! " (no colour) wraps, is drawn whole and the panes keep their borders', async () => {
+    const s = session();
+    stepUntil(s, (ds) => ds.some((d) => d.state === 'canary' && d.stage >= 1));
+    const id = s.engine.deployments.find((d) => d.state === 'canary' && d.stage >= 1)!.id;
+    const { stdin, lastFrame } = renderConsole(s);
+    await select(stdin, lastFrame, id);
+    await press(stdin, 'P', KEYS.right);
+    stepUntil(s, () => s.engine.get(id)!.state !== 'canary');
+    await press(stdin, KEYS.enter);
+    const frame = lastFrame() ?? '';
+    const said = `! nothing was done: ${id} changed while the dialog was open (was canary at stage 2, now promoted by approver-dara)`;
+    expect(said.length).toBeGreaterThan(118); // one line without the "! ", two with it
+    expect(frame.replace(/\n/g, ' ')).toContain(said);
+    const lines = frame.split('\n');
+    expect(lines.filter((l) => l.includes('┌')).length).toBe(lines.filter((l) => l.includes('└')).length);
+  });
+});
+
 describe('Ctrl-C', () => {
   it('cancels a reject prompt and says so; a second Ctrl-C quits', async () => {
     const s = session();
