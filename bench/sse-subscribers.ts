@@ -1,27 +1,79 @@
-// A worker thread holding SSE subscribers for the server bench, so their parsing does not share the bench's
-// own event loop: connects `count` streams, then records each event's delay until told to stop.
-import { parentPort, workerData } from 'node:worker_threads';
+// SSE subscribers for the server bench, in a process of their own (as real clients would be: not sharing the
+// server's event loop, nor the bench's). argv: URL TOKEN COUNT. Connects COUNT streams of every entry and
+// prints "connected"; on a line on stdin it stops and prints one JSON line of what arrived when.
+//
+// Subscriber 0 parses its stream as our clients do (readEvents, then JSON) and records each event's delay
+// from its timestamp. The others record, per chunk read from the socket, the arrival time and the last
+// complete event's id: ids are consecutive seqs, so the bench knows when every event reached every
+// subscriber without 199 full parsers sharing one core with the server on a 2-core machine.
+import { get } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { readEvents } from '../source/client/sse-reader.js';
 
-const { url, token, count } = workerData as { url: string; token: string; count: number };
+const [url = '', token = '', countText = '1'] = process.argv.slice(2);
+const count = Number(countText);
 const controller = new AbortController();
-const delays: number[] = [];
+/** Subscriber 0: delay of each event, ms. */
+const parsed: number[] = [];
+/** Subscribers 1..: [arrival ms, last complete seq] per chunk. */
+const arrivals: Array<Array<[number, number]>> = [];
 let connected = 0;
-const subscribers = Array.from({ length: count }, async () => {
+
+const EVENT_END = Buffer.from('\n\n');
+const ID_LINE = Buffer.from('\nid: ');
+
+/** Notes, per chunk, when it arrived and the last complete event's id (node:http: cheaper per chunk than fetch). */
+function light(res: IncomingMessage, out: Array<[number, number]>): Promise<void> {
+  // Bytes after the last complete event, kept from the "\n" that ends it, so an id line at the start of the
+  // next chunk is still found as "\nid: ".
+  let rest = Buffer.alloc(0);
+  let last = -1;
+  res.on('data', (chunk: Buffer) => {
+    const now = Date.now();
+    const buf = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+    const end = buf.lastIndexOf(EVENT_END);
+    if (end < 0) {
+      rest = Buffer.from(buf);
+      return;
+    }
+    const at = buf.lastIndexOf(ID_LINE, end);
+    if (at >= 0) {
+      const nl = buf.indexOf(10, at + ID_LINE.length);
+      const seq = Number(buf.subarray(at + ID_LINE.length, nl).toString('latin1'));
+      if (seq > last) out.push([now, (last = seq)]);
+    }
+    rest = Buffer.from(buf.subarray(end + 1));
+  });
+  return new Promise((resolve) => {
+    res.once('close', resolve);
+    controller.signal.addEventListener('abort', () => {
+      res.destroy();
+      resolve();
+    });
+  });
+}
+
+const subscribers = Array.from({ length: count }, async (_, i) => {
+  if (i > 0) {
+    const res = await new Promise<IncomingMessage>((resolve, reject) => get(url, { headers: { authorization: `Bearer ${token}` } }, resolve).once('error', reject));
+    if (++connected === count) process.stdout.write('connected\n');
+    const out: Array<[number, number]> = [];
+    arrivals.push(out);
+    return light(res, out);
+  }
   const res = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
-  connected++;
-  if (connected === count) parentPort?.postMessage({ kind: 'connected' });
+  if (++connected === count) process.stdout.write('connected\n');
   try {
     for await (const e of readEvents(res.body!, controller.signal)) {
-      // The entry's ts is the server's clock on this machine; only it is read, not the whole entry.
       const ts = /"ts":"([^"]+)"/.exec(e.data)?.[1];
-      if (ts) delays.push(Date.now() - Date.parse(ts));
+      if (ts) parsed.push(Date.now() - Date.parse(ts));
     }
   } catch {
     // aborted at the end
   }
 });
-parentPort?.on('message', () => {
+
+process.stdin.once('data', () => {
   controller.abort();
-  void Promise.all(subscribers).then(() => parentPort?.postMessage({ kind: 'done', delays }));
+  void Promise.all(subscribers).then(() => process.stdout.write(`${JSON.stringify({ parsed, arrivals })}\n`, () => process.exit(0)));
 });
