@@ -31,6 +31,8 @@ export class VectorIndex {
   /** Every indexed vector, row by row, for exact search without touching SQLite. */
   private matrix = new Float32Array(0);
   private matrixLabels: number[] = [];
+  /** Labels whose loaded vector differed from the one derived now (see addFromDb). */
+  private refreshed = 0;
 
   constructor(
     private readonly db: Db,
@@ -53,10 +55,39 @@ export class VectorIndex {
       grown.set(this.matrix);
       this.matrix = grown;
     }
+    this.setRow(row, vector);
+    this.matrixLabels.push(label);
+  }
+
+  private setRow(row: number, vector: readonly number[]): void {
     // Normalised here, so exact search is a dot product.
     const norm = Math.sqrt(vector.reduce((s, x) => s + x * x, 0)) || 1;
     for (let i = 0; i < this.dimensions; i++) this.matrix[row * this.dimensions + i] = (vector[i] ?? 0) / norm;
-    this.matrixLabels.push(label);
+  }
+
+  /**
+   * A label's vector derived again (a text vector that arrived after it was indexed). hnswlib's addPoint on a
+   * label it holds updates that point in place (and one marked deleted comes back). False for an unknown label.
+   */
+  replace(label: number, vector: readonly number[]): boolean {
+    const row = this.matrixLabels.lastIndexOf(label);
+    if (row < 0) return false;
+    if (vector.length !== this.dimensions) throw new Error(`index label ${label}: a vector of ${vector.length} dimensions, but the embedder ${this.embedderVersion} makes ${this.dimensions}`);
+    this.index.addPoint(vector as number[], label);
+    this.setRow(row, vector);
+    return true;
+  }
+
+  /** Whether hnswlib holds this label with another vector than `vector` (it keeps them normalised, float32). */
+  private holdsOther(label: number, vector: readonly number[]): boolean {
+    let held: number[];
+    try {
+      held = this.index.getPoint(label);
+    } catch {
+      return true; // not held, or marked deleted
+    }
+    const norm = Math.sqrt(vector.reduce((s, x) => s + x * x, 0)) || 1;
+    return held.length !== vector.length || held.some((x, i) => Math.abs(x - (vector[i] as number) / norm) > 1e-5);
   }
 
   private fresh(capacity: number): hnsw.HierarchicalNSW {
@@ -77,13 +108,15 @@ export class VectorIndex {
   /** Loads the persisted index when it is sound and current, otherwise rebuilds it from SQLite. */
   open(): OpenReport {
     const expected = this.labelCount();
+    this.refreshed = 0;
     const loaded = this.file ? this.tryLoad(expected) : { rebuild: 'in memory' };
     if ('rebuild' in loaded) this.rebuild(expected);
     // Persist whatever changed, so the next start loads instead of rebuilding.
-    if ('rebuild' in loaded || loaded.caughtUp > 0) this.persist();
+    if ('rebuild' in loaded || loaded.caughtUp > 0 || this.refreshed > 0) this.persist();
+    const refreshed = this.refreshed > 0 ? `, ${this.refreshed} vector${this.refreshed === 1 ? '' : 's'} derived anew` : '';
     return 'rebuild' in loaded
       ? { rebuilt: true, reason: loaded.rebuild, count: this.count }
-      : { rebuilt: false, reason: loaded.caughtUp > 0 ? `loaded, caught up ${loaded.caughtUp}` : 'loaded', count: this.count };
+      : { rebuilt: false, reason: `${loaded.caughtUp > 0 ? `loaded, caught up ${loaded.caughtUp}` : 'loaded'}${refreshed}`, count: this.count };
   }
 
   /** Loaded (and caught up with the database), or why it must be rebuilt. */
@@ -123,7 +156,15 @@ export class VectorIndex {
       // Never a vector of another size into hnswlib (native code): a clear error instead.
       if (vector.length !== this.dimensions) throw new Error(`index label ${label}: a vector of ${vector.length} dimensions, but the embedder ${this.embedderVersion} makes ${this.dimensions}`);
       if (label >= fromLabel) this.add(label, vector);
-      else this.remember(label, vector);
+      else {
+        this.remember(label, vector);
+        // A loaded file may hold a vector derived before a text vector arrived (a failure reason embedded
+        // after its deployment was indexed, or at a later start): it gets the one a rebuild would give.
+        if (this.derive && this.holdsOther(label, vector)) {
+          this.index.addPoint(vector, label);
+          this.refreshed += 1;
+        }
+      }
     }
   }
 
