@@ -18,6 +18,8 @@ import { Lease } from '../store/lease.js';
 import type { TextVectors } from '../store/text-vectors.js';
 import { TextVectors as StoredTextVectors } from '../store/text-vectors.js';
 import { sha256 } from './llm-advisor.js';
+import { sanitize } from '../domain/sanitize.js';
+import type { HistoryStore } from '../store/history-store.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { TextEmbeddings } from './embeddings-client.js';
 import { apiKeyOf } from './from-config.js';
@@ -29,6 +31,8 @@ export class LiveTextEmbeddings {
   /** Where fetched vectors are kept (the engine's database, once it is open); until then they wait here. */
   private store: { vectors: Pick<TextVectors, 'save'>; log: (line: string) => void } | undefined;
   private unsaved: Array<[string, number[]]> = [];
+  /** Failure reasons being embedded after their deployment finished (see follow). */
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(
     private readonly client: TextEmbeddings,
@@ -94,7 +98,46 @@ export class LiveTextEmbeddings {
   async ensure(request: DeploymentRequest): Promise<string | undefined> {
     const entry = this.catalog.get(request.serviceId);
     if (!entry) return undefined; // refused by the engine anyway
-    const text = textOf(request, entry);
+    return this.ensureText(textOf(request, entry));
+  }
+
+  /**
+   * Follows the engine's finishes: a failure reason is text not embedded yet. `finish` indexes the deployment
+   * at once with what is known (its summary's vector, embedded when it was submitted); its evidence text
+   * (textOf) is embedded after the write transaction, and the index's vector for it is derived anew when it
+   * arrives (kept in text_vectors, so a rebuild gives the same). An endpoint that fails leaves the summary's
+   * vector: logged and audited as text_embedding_failed. Nothing waits for it.
+   */
+  follow(history: Pick<HistoryStore, 'onIndexed' | 'refresh'>, note: (event: string, payload: Record<string, unknown>) => void, log: (line: string) => void): void {
+    history.onIndexed = (request, failureReason) => {
+      const entry = this.catalog.get(request.serviceId);
+      if (!failureReason || !entry) return; // no reason: its text is its summary's, asked for at submission
+      const text = textOf(request, entry, failureReason);
+      if (this.client.vectorOf(text)) return; // known already: indexed with it
+      const id = sanitize(request.id, 80);
+      // A promise's callback runs once the caller's (synchronous) transaction is over: never inside it.
+      const work: Promise<void> = Promise.resolve()
+        .then(() => this.ensureText(text))
+        .then((failure) => {
+          if (failure === undefined) {
+            history.refresh(request.id);
+            return;
+          }
+          log(`text embedding of ${id}'s failure reason failed (${sanitize(failure, 200)}): it stays indexed by its summary and structure`);
+          note('text_embedding_failed', { requestId: request.id, model: this.model, reason: failure, text: 'failure reason', retrieval: 'indexed by its summary and structure' });
+        })
+        .catch((error: unknown) => log(`text embedding of ${id}'s failure reason: ${sanitize(error instanceof Error ? error.message : String(error), 200)}`))
+        .finally(() => this.pending.delete(work));
+      this.pending.add(work);
+    };
+  }
+
+  /** Resolves once every failure reason noted so far has been embedded and indexed, or has failed. */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  private async ensureText(text: string): Promise<string | undefined> {
     if (this.client.vectorOf(text)) return undefined;
     if (!this.breaker.allow()) return `the embeddings endpoint failed repeatedly: not asked until ${new Date(this.breaker.reopensAt).toISOString()}`;
     try {
@@ -138,11 +181,11 @@ export async function startLiveEmbeddings(config: Config, flags: { db?: string; 
     const stored = given ?? storedCatalog(db);
     if (!stored) return {}; // the engine's own start-up says there is no catalog
     catalog = new CatalogIndex(stored);
-    const requests = new DeploymentStore(db).evidenceRequests();
-    texts = requests.flatMap((json) => {
-      const request = JSON.parse(json) as DeploymentRequest;
+    // Evidence texts: failure reasons included (textOf), as the index derives its vectors.
+    texts = new DeploymentStore(db).evidenceRequests().flatMap((row) => {
+      const request = JSON.parse(row.request) as DeploymentRequest;
       const entry = catalog.get(request.serviceId);
-      return entry ? [textOf(request, entry)] : [];
+      return entry ? [textOf(request, entry, row.failure_reason ?? undefined)] : [];
     });
     live = new LiveTextEmbeddings(client, catalog, e.weight, { failures: a.breaker.failures, cooldownMs: a.breaker.cooldownSeconds * 1000 });
     kept = live.preload(new StoredTextVectors(db).load(e.model, e.dimensions), texts);

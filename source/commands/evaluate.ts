@@ -65,7 +65,7 @@ export async function evaluateCommand(file: string | undefined, flags: EvaluateF
   const shown: Array<{ id: string; outcome: Outcome; input: AdvisorInput }> = [];
   let assessor: Assessor | undefined;
   // Both advisors see the evidence retrieval gives under this configuration (with text embeddings if set).
-  const embedder = memoised(await retrievalEmbedder(config, flags.config, recorded.catalog, recorded.deployments.map((d) => d.request)));
+  const embedder = memoised(await retrievalEmbedder(config, flags.config, recorded.catalog, recorded.deployments));
   walkHistory(recorded.deployments, recorded.catalog, [embedder], (r, _t, [history]) => {
     if (!history) return;
     if (!r.outcome || !isExecuted(r.outcome)) return;

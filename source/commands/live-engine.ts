@@ -15,7 +15,7 @@ import { DatabaseFileWatch } from '../store/file-identity.js';
 import { Submissions } from '../store/submissions.js';
 import { advisingFor } from '../advisor/from-config.js';
 import { startLiveEmbeddings } from '../advisor/live-embeddings.js';
-import type { LiveEmbeddingsStart } from '../advisor/live-embeddings.js';
+import type { LiveEmbeddingsStart, LiveTextEmbeddings } from '../advisor/live-embeddings.js';
 import { TextVectors } from '../store/text-vectors.js';
 import type { StoreContext } from './context.js';
 import { openStoreContext } from './context.js';
@@ -27,6 +27,8 @@ export interface LiveEngine {
   engine: Engine;
   runner: LiveRunner;
   usesSimulatedMetrics: boolean;
+  /** Text embeddings in use (advisor.embeddings), if any: `settled()` waits for failure reasons being embedded. */
+  texts?: LiveTextEmbeddings;
 }
 
 export function openLiveEngine(
@@ -52,11 +54,13 @@ export function openLiveEngine(
   engineRef = engine;
   const texts = embeddings.texts;
   texts?.keepIn(new TextVectors(ctx.db), log); // this database keeps the vectors, so a restart need not ask again
-  const advising = advisingFor(config, flags.config, ctx.db, assessor, log, texts ? { texts, note: (event, payload) => engine.note(event, null, payload, { kind: 'system', id: 'embeddings' }) } : undefined);
+  const note = (event: string, payload: Record<string, unknown>): void => engine.note(event, null, payload, { kind: 'system', id: 'embeddings' });
+  texts?.follow(ctx.history, note, log); // a finished deployment's failure reason, embedded after its transaction
+  const advising = advisingFor(config, flags.config, ctx.db, assessor, log, texts ? { texts, note } : undefined);
   const checkpoints = checkpointEmitterFor(config, ctx.db, clock, log);
   const runner = new LiveRunner({ engine, submissions: new Submissions(ctx.db), lease: new Lease(ctx.db), clock, pollMs: live.pollMs, log, fileWatch: new DatabaseFileWatch(ctx.path), ...(advising ? { advising } : {}), ...(checkpoints ? { checkpoints } : {}) });
   if (advising) advising.onReady = () => runner.wake();
-  return { ctx, config, engine, runner, usesSimulatedMetrics };
+  return { ctx, config, engine, runner, usesSimulatedMetrics, ...(texts ? { texts } : {}) };
 }
 
 /**

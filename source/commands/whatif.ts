@@ -61,9 +61,8 @@ export async function whatifCommand(file: string | undefined, flags: WhatifFlags
   const recorded = recordedHistory(file, flags, baseline);
   for (const p of recorded.problems) io.err(`warning: skipped ${formatProblem(p)}`);
   // Text embeddings (advisor.embeddings) change retrieval: each side then searches its own index.
-  const requests = recorded.deployments.map((d) => d.request);
-  const baseEmbedder = await retrievalEmbedder(baseline, flags.baseline ?? '(defaults)', recorded.catalog, requests);
-  const nextEmbedder = await retrievalEmbedder(candidate, flags.config, recorded.catalog, requests);
+  const baseEmbedder = await retrievalEmbedder(baseline, flags.baseline ?? '(defaults)', recorded.catalog, recorded.deployments);
+  const nextEmbedder = await retrievalEmbedder(candidate, flags.config, recorded.catalog, recorded.deployments);
   const replay = replayDecisions(recorded.deployments, recorded.catalog, baseline, candidate, baseEmbedder, nextEmbedder, recorded.advisor);
   const report = {
     source: recorded.source,

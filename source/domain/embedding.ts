@@ -9,7 +9,16 @@ export interface Embedder {
   /** Bumped whenever vectors change meaning, so persisted indexes are rebuilt. */
   readonly version: string;
   embed(request: DeploymentRequest, entry: ServiceEntry): number[];
+  /**
+   * A finished deployment's vector as evidence, when it differs from its request's (text embeddings add the
+   * failure reason: see text-embedding.ts). Absent: `embed`.
+   */
+  embedEvidence?(request: DeploymentRequest, entry: ServiceEntry, failureReason: string | undefined): number[];
 }
+
+/** The vector a finished, executed deployment is indexed under. */
+export const evidenceVector = (embedder: Embedder, request: DeploymentRequest, entry: ServiceEntry, failureReason: string | undefined): number[] =>
+  embedder.embedEvidence ? embedder.embedEvidence(request, entry, failureReason) : embedder.embed(request, entry);
 
 const TIER_INDEX: Record<Tier, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 const STRUCTURAL = 13;

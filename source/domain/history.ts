@@ -6,7 +6,7 @@ import { isExecuted, isFailure } from './evidence.js';
 import type { HistoryRecord } from './schemas.js';
 import type { CatalogIndex } from './catalog.js';
 import type { Embedder } from './embedding.js';
-import { cosine } from './embedding.js';
+import { cosine, evidenceVector } from './embedding.js';
 
 export interface HistoryView {
   /** Executed deployments of one service and how many failed or rolled back. */
@@ -63,7 +63,7 @@ export class InMemoryHistory implements HistoryView {
     this.fleet.executed += 1;
     this.fleet.failures += failed;
     this.items.push({
-      vector: Float64Array.from(this.embedder.embed(record.request, entry)),
+      vector: Float64Array.from(evidenceVector(this.embedder, record.request, entry, record.failureReason)),
       neighbour: {
         deploymentId: record.request.id,
         serviceId: record.request.serviceId,

@@ -6,6 +6,7 @@ import hnsw from 'hnswlib-node';
 import type { FailureCounts } from '../domain/bayes.js';
 import type { CatalogIndex } from '../domain/catalog.js';
 import type { Embedder } from '../domain/embedding.js';
+import { evidenceVector } from '../domain/embedding.js';
 import type { Neighbour } from '../domain/evidence.js';
 import { isExecuted, isFailure } from '../domain/evidence.js';
 import type { HistoryView } from '../domain/history.js';
@@ -37,7 +38,7 @@ export class ReplayHistory implements HistoryView {
     this.fleet.failures += failed;
     if (this.index.getCurrentCount() >= this.index.getMaxElements()) this.index.resizeIndex(this.index.getMaxElements() * 2);
     // Float32-rounded, as the engine's index stores them.
-    this.index.addPoint(this.embedder.embed(record.request, entry).map(Math.fround), this.neighbours.length);
+    this.index.addPoint(evidenceVector(this.embedder, record.request, entry, record.failureReason).map(Math.fround), this.neighbours.length);
     this.neighbours.push({
       deploymentId: record.request.id,
       serviceId: record.request.serviceId,

@@ -35,10 +35,13 @@ export interface WhatifReplay {
   learning: { base?: LearningSummary; next?: LearningSummary };
 }
 
-/** Each request is embedded once, not three times (two assessments and its entry into history). */
+/**
+ * Each request is embedded once, not three times (two assessments and its entry into history). As evidence,
+ * a deployment with a failure reason may have another vector (text embeddings): asked of the embedder itself.
+ */
 export function memoised(embedder: Embedder): Embedder {
   const seen = new WeakMap<DeploymentRequest, number[]>();
-  return {
+  const memo: Embedder = {
     dimensions: embedder.dimensions,
     version: embedder.version,
     embed(request, entry) {
@@ -47,6 +50,9 @@ export function memoised(embedder: Embedder): Embedder {
       return v;
     },
   };
+  const evidence = embedder.embedEvidence?.bind(embedder);
+  if (evidence) memo.embedEvidence = (request, entry, failureReason) => (failureReason ? evidence(request, entry, failureReason) : memo.embed(request, entry));
+  return memo;
 }
 
 const side = (a: Assessment): DecisionSide => ({ action: a.decision.action, plan: a.decision.plan, level: a.level, score: a.score, reason: a.decision.reasons[0] ?? '' });

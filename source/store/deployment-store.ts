@@ -65,7 +65,7 @@ export class DeploymentStore {
   private readonly existsStmt;
   private readonly inFlightStmt;
   private readonly byLabelStmt;
-  private readonly requestByLabelStmt;
+  private readonly evidenceByLabelStmt;
   private readonly labelledStmt;
 
   constructor(private readonly db: Db) {
@@ -86,7 +86,7 @@ export class DeploymentStore {
     this.existsStmt = db.prepare('SELECT 1 FROM deployments WHERE id = ?').pluck();
     this.inFlightStmt = db.prepare(`SELECT ${ROW} FROM deployments WHERE outcome IS NULL`);
     this.byLabelStmt = db.prepare('SELECT id, service_id, outcome, failure_reason, finished_at FROM deployments WHERE label = ?');
-    this.requestByLabelStmt = db.prepare('SELECT request FROM deployments WHERE label = ?').pluck();
+    this.evidenceByLabelStmt = db.prepare('SELECT request, failure_reason, vector FROM deployments WHERE label = ?');
     this.labelledStmt = db.prepare('SELECT label, vector FROM deployments WHERE label IS NOT NULL AND label >= ? ORDER BY label').raw(true);
   }
 
@@ -129,9 +129,9 @@ export class DeploymentStore {
     return this.byLabelStmt.get(label) as Pick<DeploymentRow, 'id' | 'service_id' | 'outcome' | 'failure_reason' | 'finished_at'> | undefined;
   }
 
-  /** The request (JSON) behind an index label. */
-  requestByLabel(label: number): string | undefined {
-    return this.requestByLabelStmt.get(label) as string | undefined;
+  /** What an index label's vector is made of: the request (JSON), its failure reason, the stored vector. */
+  evidenceByLabel(label: number): { request: string; failure_reason: string | null; vector: Buffer } | undefined {
+    return this.evidenceByLabelStmt.get(label) as { request: string; failure_reason: string | null; vector: Buffer } | undefined;
   }
 
   /** Labels and stored vectors from `from` on, in label order (a rebuild or a catch-up of the index). */
@@ -148,9 +148,9 @@ export class DeploymentStore {
     return ((this.db.prepare('SELECT max(label) FROM deployments').pluck().get() as number | null) ?? -1) + 1;
   }
 
-  /** The requests (JSON) of every labelled deployment (their texts to embed). */
-  evidenceRequests(): string[] {
-    return this.db.prepare('SELECT request FROM deployments WHERE label IS NOT NULL').pluck().all() as string[];
+  /** The requests (JSON) and failure reasons of every labelled deployment (their texts to embed). */
+  evidenceRequests(): Array<{ request: string; failure_reason: string | null }> {
+    return this.db.prepare('SELECT request, failure_reason FROM deployments WHERE label IS NOT NULL').all() as Array<{ request: string; failure_reason: string | null }>;
   }
 
   /** Executed outcomes per service: [service, outcome, count]. */

@@ -35,6 +35,11 @@ export class HistoryStore implements HistoryView {
   /** What the `vector` column holds: the embedder's structural part when it is layered (text on structure). */
   private readonly embedder: Embedder;
   private readonly layered: LayeredEmbedder | undefined;
+  /**
+   * Told of each deployment `finish` indexed, inside the caller's transaction: it must not wait or throw (the
+   * live engine's text embeddings note a failure reason to embed once the transaction is over).
+   */
+  onIndexed: ((request: DeploymentRequest, failureReason: string | undefined) => void) | undefined;
 
   constructor(
     private readonly db: Db,
@@ -49,20 +54,33 @@ export class HistoryStore implements HistoryView {
 
     const derive = this.layered
       ? (label: number, stored: number[]): number[] => {
-          const request = JSON.parse(this.rows.requestByLabel(label) as string) as DeploymentRequest;
-          return this.indexVector(stored, request, this.catalog.get(request.serviceId));
+          const row = this.rows.evidenceByLabel(label);
+          const request = JSON.parse(row?.request as string) as DeploymentRequest;
+          return this.indexVector(stored, request, this.catalog.get(request.serviceId), row?.failure_reason ?? undefined);
         }
       : undefined;
     this.index = new VectorIndex(db, indexFile, embedder.dimensions, embedder.version, undefined, derive);
     this.indexReport = this.index.open();
   }
 
-  /** The index's vector from a stored (float32) one: the same at a finish and at a rebuild. */
-  private indexVector(stored: number[], request: DeploymentRequest, entry: ServiceEntry | undefined): number[] {
+  /** The index's vector from a stored (float32) one: the same at a finish, a refresh and a rebuild. */
+  private indexVector(stored: number[], request: DeploymentRequest, entry: ServiceEntry | undefined, failureReason: string | undefined): number[] {
     if (!this.layered) return stored;
     // A service gone from the catalog: no text to embed, the structure alone.
     if (!entry) return [...stored, ...new Array<number>(this.layered.dimensions - stored.length).fill(0)];
-    return this.layered.fromStructural(stored, request, entry);
+    return this.layered.fromStructural(stored, request, entry, failureReason);
+  }
+
+  /**
+   * Derives an indexed deployment's vector again from SQLite (a text vector that arrived after it finished:
+   * its failure reason's), as a rebuild would; false when it is not indexed (never, or its finish rolled back).
+   */
+  refresh(id: string): boolean {
+    const label = this.rows.get(id)?.label ?? null;
+    const row = label === null ? undefined : this.rows.evidenceByLabel(label);
+    if (label === null || !row) return false;
+    const request = JSON.parse(row.request) as DeploymentRequest;
+    return this.index.replace(label, this.indexVector(Array.from(blobToVector(row.vector)), request, this.catalog.get(request.serviceId), row.failure_reason ?? undefined));
   }
 
   /** Failure counts from SQLite; returns the next free index label. */
@@ -118,7 +136,7 @@ export class HistoryStore implements HistoryView {
       vector,
     });
     if (label !== null && vector) {
-      this.index.add(label, this.indexVector(Array.from(blobToVector(vector)), record.request, entry));
+      this.index.add(label, this.indexVector(Array.from(blobToVector(vector)), record.request, entry, record.failureReason));
       this.nextLabel += 1;
     }
     this.count(record.request.serviceId, record.outcome);
@@ -189,8 +207,9 @@ export class HistoryStore implements HistoryView {
     const label = executed ? this.nextLabel : null;
     this.rows.finish({ id: request.id, outcome, finishedAt, failureReason: failureReason ?? null, stoppedAtStage: stoppedAtStage ?? null, label, vector });
     if (label !== null && vector) {
-      this.index.add(label, this.indexVector(Array.from(blobToVector(vector)), request, entry));
+      this.index.add(label, this.indexVector(Array.from(blobToVector(vector)), request, entry, failureReason));
       this.nextLabel += 1;
+      this.onIndexed?.(request, failureReason);
     }
     this.count(request.serviceId, outcome);
   }

@@ -62,7 +62,7 @@ describe('text embeddings', () => {
     const v = e.embed(request(), entry);
     expect(v).toHaveLength(featureEmbedder.dimensions + DIMS);
     expect(Math.hypot(...v)).toBeCloseTo(1, 9);
-    expect(e.version).toBe('feature-v1+text:toy:8:0.5');
+    expect(e.version).toBe('feature-v1+text:toy:8:0.5:reasons');
     const none = combinedEmbedder(featureEmbedder, { model: 'toy', dimensions: DIMS, weight: 0.5 }, () => undefined);
     expect(() => none.embed(request(), entry)).toThrow(MissingTextVector);
   });

@@ -100,7 +100,7 @@ describe('live engine with text embeddings', () => {
     const lines: string[] = [];
     const live = await start('subject', lines);
     expect(live.ctx.history.indexReport).toMatchObject({ rebuilt: true, reason: 'built by another embedder version', count: HISTORY.length });
-    expect(getMeta(live.ctx.db, 'index_embedder')).toBe(`feature-v1+text:toy:${DIMS}:0.8`);
+    expect(getMeta(live.ctx.db, 'index_embedder')).toBe(`feature-v1+text:toy:${DIMS}:0.8:reasons`);
     expect(lines.join('\n')).toMatch(/text embeddings: model toy, 4 dimensions, weight 0.8; 5 distinct texts of 5 indexed deployments: 0 kept from earlier runs, 5 embedded in \d+ ms/);
 
     // By structure alone (the same history), the failure is not what the request is most like: words differ.
@@ -164,7 +164,7 @@ describe('live engine with text embeddings', () => {
     if (!again) throw new Error('the engine did not start again');
     started.push(again);
     expect(again.ctx.history.indexReport).toMatchObject({ rebuilt: true, count: HISTORY.length });
-    expect(getMeta(again.ctx.db, 'index_embedder')).toBe(`feature-v1+text:toy:${DIMS}:0.8`);
+    expect(getMeta(again.ctx.db, 'index_embedder')).toBe(`feature-v1+text:toy:${DIMS}:0.8:reasons`);
   });
 
   it('`genops-tui engine` (dist) embeds the history before it says it started, and a second engine is refused before embedding', async () => {
