@@ -15,6 +15,7 @@ import type { ConsoleEngine } from '../ui/console-engine.js';
 import type { Liveness } from '../ui/console-model.js';
 import { Backoff, sleep } from './backoff.js';
 import { viewOfDetail } from './deployment-view-json.js';
+import { actionsForToken } from './token-actions.js';
 import type { HttpEngineClient } from './http-client.js';
 import { MemoryAuditTrail } from './memory-audit-trail.js';
 import { readEvents } from './sse-reader.js';
@@ -351,6 +352,7 @@ export class RemoteConsoleEngine implements ConsoleEngine {
       return undefined;
     }
     const view = parsed.view;
+    view.actions = actionsForToken(view, this.me);
     const known = this.views.get(view.id);
     if (known) {
       for (const optional of ['approvalExpiresAtMs', 'bakeUntilMs', 'rollback'] as const) if (!(optional in view)) delete known[optional];

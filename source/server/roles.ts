@@ -1,5 +1,7 @@
 // Roles and what each may do: the one table every check reads (the HTTP routes, the authorization matrix
 // test, the README's role table).
+import type { OperatorAction } from '../store/submissions.js';
+
 export const ROLES = ['viewer', 'requester', 'approver', 'operator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -22,6 +24,18 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   approver: ['read', 'decide'],
   operator: ['read', 'decide', 'operate'],
   admin: ['read', 'submit', 'withdraw', 'decide', 'operate', 'tokens'],
+};
+
+/** The permission each operator action needs over HTTP: the action routes are built from it. */
+export const ACTION_PERMISSION: Readonly<Record<OperatorAction, Permission>> = {
+  approve: 'decide',
+  reject: 'decide',
+  withdraw: 'withdraw',
+  pause: 'operate',
+  resume: 'operate',
+  promote: 'operate',
+  abort: 'operate',
+  resolve: 'operate',
 };
 
 export function can(role: Role, permission: Permission): boolean {

@@ -18,7 +18,7 @@ import { SUBMIT_WAIT_MS } from './submission-queue.js';
 import { HttpError } from './http-error.js';
 import type { ServerMetrics } from './metrics.js';
 import type { Permission, Role } from './roles.js';
-import { ROLE_PERMISSIONS } from './roles.js';
+import { ACTION_PERMISSION, ROLE_PERMISSIONS } from './roles.js';
 import { streamEvents } from './sse.js';
 import type { FinishedRows } from './deployment-list.js';
 import { inMemoryList, listDeployments } from './deployment-list.js';
@@ -187,14 +187,14 @@ export const ROUTES: readonly ApiRoute[] = [
       return { id, until: new Date(kept.until).toISOString() };
     },
   },
-  action('withdraw', 'withdraw', optionalReasonBody, 'require', (e, id, by, reason) => e.act('withdraw', id, by, reason)),
-  action('approve', 'decide', optionalReasonBody, 'forbid', (e, id, by, reason) => e.approve(id, by, reason)),
-  action('reject', 'decide', reasonBody, 'forbid', (e, id, by, reason) => e.reject(id, by, reason ?? '')),
-  action('pause', 'operate', emptyBody, undefined, (e, id, by) => e.pause(id, by)),
-  action('resume', 'operate', emptyBody, undefined, (e, id, by) => e.resume(id, by)),
-  action('promote', 'operate', emptyBody, undefined, (e, id, by) => e.promote(id, by)),
-  action('abort', 'operate', optionalReasonBody, undefined, (e, id, by, reason) => e.abort(id, by, reason ?? `aborted by ${by}`)),
-  action('resolve', 'operate', reasonBody, undefined, (e, id, by, reason) => e.resolveRollback(id, by, reason ?? '')),
+  action('withdraw', ACTION_PERMISSION.withdraw, optionalReasonBody, 'require', (e, id, by, reason) => e.act('withdraw', id, by, reason)),
+  action('approve', ACTION_PERMISSION.approve, optionalReasonBody, 'forbid', (e, id, by, reason) => e.approve(id, by, reason)),
+  action('reject', ACTION_PERMISSION.reject, reasonBody, 'forbid', (e, id, by, reason) => e.reject(id, by, reason ?? '')),
+  action('pause', ACTION_PERMISSION.pause, emptyBody, undefined, (e, id, by) => e.pause(id, by)),
+  action('resume', ACTION_PERMISSION.resume, emptyBody, undefined, (e, id, by) => e.resume(id, by)),
+  action('promote', ACTION_PERMISSION.promote, emptyBody, undefined, (e, id, by) => e.promote(id, by)),
+  action('abort', ACTION_PERMISSION.abort, optionalReasonBody, undefined, (e, id, by, reason) => e.abort(id, by, reason ?? `aborted by ${by}`)),
+  action('resolve', ACTION_PERMISSION.resolve, reasonBody, undefined, (e, id, by, reason) => e.resolveRollback(id, by, reason ?? '')),
   {
     method: 'GET', url: '/v1/audit', permission: 'read', summary: 'Audit entries: the last n, those after a seq, or one deployment\'s', tag: 'audit', query: auditQuery,
     handler: (ctx, { query }) => {

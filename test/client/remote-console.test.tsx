@@ -65,19 +65,21 @@ describe('the console over HTTP', () => {
     expect(frame()).toContain('deployment "r1" is canary: cannot approve');
   });
 
-  it('a viewer\'s key press is refused with the server\'s reason, and the refusal is audited', async () => {
+  it('a viewer\'s key is refused on the spot with why (its role), and nothing is sent', async () => {
     expect((await s.call('POST', '/v1/deployments', t.requester.valid, submission('r2', 'crit-svc'))).status).toBe(201);
     const ui = await consoleAs(t.viewer.valid!);
     const frame = frameOf(ui);
     await waitFor(() => frame().includes('r2'), { shows: frame });
-    // Select r2 (filtered to it) and approve it.
     await waitFor(() => ui.engine.get('r2')?.state === 'awaiting_approval');
-    await press(ui.stdin, '/', 'r', '2', KEYS.enter, 'g');
-    await approveSelected(ui, 'r2');
-    await waitFor(() => frame().includes('role viewer may not decide'), { shows: frame });
-    expect(frame()).toContain('the server refused the approve of r2: role viewer may not decide (token "viewer")');
+    // The engine allows an approval now; the token's role does not.
+    expect(ui.engine.get('r2')?.actions.approve).toEqual({ allowed: false, why: 'this token ("viewer", role viewer) may not approve' });
+    const before = s.engine.audit.tail(1)[0]?.seq;
+    await press(ui.stdin, '/', 'r', '2', KEYS.enter, 'g', 'a');
+    await waitFor(() => frame().includes('may not approve'), { shows: frame });
+    expect(frame()).not.toContain('Approve r2?');
     expect(s.engine.get('r2')?.state).toBe('awaiting_approval');
-    expect(s.engine.audit.tail(5).some((e) => e.event === 'access_denied' && e.payload.token === 'viewer' && e.payload.deployment === 'r2')).toBe(true);
+    // Nothing reached the server: no decision and no refusal to audit.
+    expect(s.engine.audit.tail(1)[0]?.seq).toBe(before);
   });
 
   it('the stream dropping and resuming loses no entry and doubles none; the detail timeline comes from the server', async () => {
