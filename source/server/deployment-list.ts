@@ -2,12 +2,12 @@
 // from SQLite, newest request first, so the list does not need every finished view in memory (a server
 // keeps only recent ones: Engine.keepFinished). A finished row still in the engine's memory is shown from
 // there; an older one is rebuilt from its row and audit entries (stored-view.ts).
-// (The SQL belongs with the deployments table's owner, source/store/deployment-store.ts, once it lists.)
 import type { DeploymentView } from '../engine/deployment-view.js';
 import type { Engine } from '../engine/engine.js';
 import { FINAL_STATE } from '../engine/finished-view.js';
 import type { Outcome } from '../domain/schemas.js';
 import type { Db } from '../store/database.js';
+import { DeploymentStore } from '../store/deployment-store.js';
 
 export interface ListQuery {
   state?: string;
@@ -26,22 +26,8 @@ export interface FinishedRows {
 
 /** Finished deployments the engine assessed (imported history has no assessment and is not listed). */
 export function finishedRows(db: Db): FinishedRows {
-  // Request times may carry offsets: ordered by the instant, as the in-memory list orders them.
-  const where = (n: number): string => `outcome IN (${Array(n).fill('?').join(', ')}) AND assessment IS NOT NULL`;
-  const countStmts = new Map<number, ReturnType<Db['prepare']>>();
-  const pageStmts = new Map<number, ReturnType<Db['prepare']>>();
-  const stmt = (cache: Map<number, ReturnType<Db['prepare']>>, n: number, sql: (w: string) => string): ReturnType<Db['prepare']> => {
-    let s = cache.get(n);
-    if (!s) cache.set(n, (s = db.prepare(sql(where(n)))));
-    return s;
-  };
-  return {
-    count: (outcomes) => (outcomes.length === 0 ? 0 : (stmt(countStmts, outcomes.length, (w) => `SELECT count(*) FROM deployments WHERE ${w}`).pluck().get(...outcomes) as number)),
-    newest: (outcomes, limit) =>
-      outcomes.length === 0 || limit <= 0
-        ? []
-        : (stmt(pageStmts, outcomes.length, (w) => `SELECT id FROM deployments WHERE ${w} ORDER BY unixepoch(requested_at, 'subsec') DESC, id LIMIT ?`).pluck().all(...outcomes, limit) as string[]),
-  };
+  const store = new DeploymentStore(db);
+  return { count: (outcomes) => store.countFinished(outcomes), newest: (outcomes, limit) => store.newestFinished(outcomes, limit) };
 }
 
 export function listDeployments(

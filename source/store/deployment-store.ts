@@ -158,6 +158,31 @@ export class DeploymentStore {
     return this.db.prepare("SELECT service_id, outcome, count(*) FROM deployments WHERE outcome IN ('succeeded','failed','rolled_back') GROUP BY service_id, outcome").raw(true).all() as Array<[string, Outcome, number]>;
   }
 
+  /** Finished deployments the engine assessed with one of these outcomes (imported history has no assessment). */
+  countFinished(outcomes: readonly Outcome[]): number {
+    if (outcomes.length === 0) return 0;
+    return this.finishedStmt('count', outcomes.length).pluck().get(...outcomes) as number;
+  }
+
+  /** Their ids, newest request first (by the instant: request times may carry offsets), at most `limit`. */
+  newestFinished(outcomes: readonly Outcome[], limit: number): string[] {
+    if (outcomes.length === 0 || limit <= 0) return [];
+    return this.finishedStmt('page', outcomes.length).pluck().all(...outcomes, limit) as string[];
+  }
+
+  private readonly finishedStmts = new Map<string, ReturnType<Db['prepare']>>();
+
+  private finishedStmt(kind: 'count' | 'page', n: number): ReturnType<Db['prepare']> {
+    const key = `${kind}:${n}`;
+    let stmt = this.finishedStmts.get(key);
+    if (!stmt) {
+      const where = `outcome IN (${Array(n).fill('?').join(', ')}) AND assessment IS NOT NULL`;
+      stmt = this.db.prepare(kind === 'count' ? `SELECT count(*) FROM deployments WHERE ${where}` : `SELECT id FROM deployments WHERE ${where} ORDER BY unixepoch(requested_at, 'subsec') DESC, id LIMIT ?`);
+      this.finishedStmts.set(key, stmt);
+    }
+    return stmt;
+  }
+
   /** Every deployment, by id (deep verify) or in request order (whatif). */
   all(order: 'id' | 'requested' = 'id'): IterableIterator<DeploymentRecord> {
     return this.db.prepare(`SELECT ${ROW} FROM deployments ORDER BY ${order === 'id' ? 'id' : 'requested_at, id'}`).iterate() as IterableIterator<DeploymentRecord>;
