@@ -16,7 +16,7 @@ import { useKeys } from './use-keys.js';
 import type { KeyPress } from './input.js';
 import { armDialog, keyContext, pin, reduceKey } from './ui-reducer.js';
 import { Body, bodyRows, MIN_COLUMNS, MIN_ROWS, panesOnScreen } from './layouts.js';
-import { Confirm, confirmLines, confirmRows, confirmScrollMax, DIALOG_HINTS, dialogHeight, FULL_BODY, Help, LineDialog } from './dialogs.js';
+import { Confirm, confirmLines, confirmRows, confirmScrollMax, DIALOG_HINTS, dialogHeight, FULL_BODY, Help, helpLines, helpRows, LineDialog } from './dialogs.js';
 import { Header, HintLine, messageLines, meters } from './status-bar.js';
 
 export { MIN_COLUMNS, MIN_ROWS } from './layouts.js';
@@ -199,6 +199,8 @@ export function App(props: AppProps) {
   // How far the open confirmation scrolls, for the keys: its body as drawn now, in the rows it has now.
   if ((d.kind === 'confirmApprove' || d.kind === 'confirmAbort' || d.kind === 'confirmPromote') && target) {
     contextRef.current = { ...context, dialogScrollMax: confirmScrollMax(confirmLines(d.kind, target, size.columns, theme).length, confirmRows(body, warning !== undefined)) };
+  } else if (d.kind === 'help') {
+    contextRef.current = { ...context, dialogScrollMax: confirmScrollMax(helpLines(kc, theme, Math.min(size.columns, 110)).length, helpRows(body)) };
   }
   let main;
   if (FULL_BODY.has(d.kind)) {

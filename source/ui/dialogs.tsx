@@ -192,24 +192,31 @@ export function Confirm(props: { kind: ConfirmKind; d: DeploymentView; onYes: bo
   );
 }
 
-export function Help(props: { context: KeyContext; theme: Theme; width: number; height: number; offset: number }) {
-  const { theme, context } = props;
-  // Each key with its description and, when it does nothing now, why: wrapped, never cut.
-  const lines = BINDINGS.flatMap((b) => {
+/** The help's lines: each key with its description and, when it does nothing now, why: wrapped, never cut. */
+export function helpLines(context: KeyContext, theme: Theme, width: number): ReactNode[] {
+  return BINDINGS.flatMap((b) => {
     const why = disabledReason(b, context);
     const keys = fit(theme.ascii ? b.keys.replace('↓', 'down').replace('↑', 'up') : b.keys, 8);
     const text = `${b.description}${why ? ` (now: ${sanitize(why, 200)})` : ''}`;
-    return wrap(text, Math.max(20, props.width - 4 - 9)).map((l, i) => (
+    return wrap(text, Math.max(20, width - 4 - 9)).map((l, i) => (
       <Text key={`${b.id}-${i}`} wrap="truncate">
         {i === 0 ? keys : ' '.repeat(8)} {l}
       </Text>
     ));
   });
-  const rows = Math.max(1, props.height - 3);
-  const start = Math.min(props.offset, Math.max(0, lines.length - rows));
+}
+
+/** Rows the help has for its lines (border and title take the rest). */
+export const helpRows = (height: number): number => Math.max(1, height - 3);
+
+export function Help(props: { context: KeyContext; theme: Theme; width: number; height: number; offset: number }) {
+  const { theme } = props;
+  const lines = helpLines(props.context, theme, props.width);
+  const rows = helpRows(props.height);
+  const offset = Math.min(props.offset, confirmScrollMax(lines.length, rows));
   return (
     <Frame title={`Keys (Esc or ? closes${lines.length > rows ? ', j/k scroll' : ''})`} theme={theme} width={props.width} height={props.height}>
-      {fitLines(lines.slice(start), rows, theme, { what: 'keys' })}
+      {fitLines(lines, rows, theme, { what: 'keys', offset, scrolls: true })}
     </Frame>
   );
 }

@@ -98,8 +98,11 @@ function dialogKey(ui: UiState, d: Exclude<Dialog, { kind: 'none' }>, k: KeyPres
   switch (d.kind) {
     case 'help': {
       if (k.name === 'escape' || plain(k) === '?' || plain(k) === 'q') return { ui: close(ui), effects: [] };
-      const by = plain(k) === 'j' || k.name === 'down' ? 1 : plain(k) === 'k' || k.name === 'up' ? -1 : 0;
-      return by ? { ui: { ...ui, dialog: { kind: 'help', offset: Math.max(0, d.offset + by) } }, effects: [] } : none;
+      const by = scrollBy(k);
+      if (by === undefined) return none;
+      const max = Math.max(0, ctx.dialogScrollMax ?? 0);
+      const offset = by === 'top' ? 0 : by === 'bottom' ? max : Math.min(max, Math.max(0, d.offset + by));
+      return offset === d.offset ? none : { ui: { ...ui, dialog: { kind: 'help', offset } }, effects: [] };
     }
     case 'filter': {
       // Filters as you type; Enter keeps it, Esc clears it.

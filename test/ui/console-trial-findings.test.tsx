@@ -169,6 +169,25 @@ describe('a confirmation taller than the screen', () => {
   });
 });
 
+describe('the help taller than the screen', () => {
+  it('at 80×24 scrolls to its last key and back, saying what is cut and which key brings it', async () => {
+    const s = session();
+    const { stdin, lastFrame } = renderConsole(s, { size: { columns: 80, rows: 24 } });
+    await settle();
+    await press(stdin, '?');
+    const first = Number(/… (\d+) more keys \(↓\)/.exec(lastFrame() ?? '')?.[1]);
+    expect(first).toBeGreaterThan(0);
+    for (let i = 0; i < first + 5; i++) await press(stdin, KEYS.down); // pressing past the end stays at the end
+    expect(lastFrame()).toContain('q Ctrl-C quit');
+    expect(lastFrame()).not.toMatch(/more keys \(↓\)/);
+    await press(stdin, KEYS.up);
+    expect(lastFrame()).toMatch(/… 2 more keys \(↓\)/); // one press back up: the last line, and the one the note takes
+    expect(lastFrame()).not.toContain('q Ctrl-C quit');
+    await press(stdin, '\u001b[5~', '\u001b[5~', '\u001b[5~');
+    expect(lastFrame()).not.toContain('more keys above');
+  });
+});
+
 describe('Enter on an audit line', () => {
   it("opens that line's deployment, says so, and Esc gives the table its selection back", async () => {
     const s = session();
