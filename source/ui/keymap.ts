@@ -82,7 +82,8 @@ function move(c: KeyContext, to: number | 'top' | 'bottom'): Step {
 function openLine(c: KeyContext, pane: 'audit' | 'similar', id: string | undefined): Step {
   const scroll = { ...c.ui.scroll, timeline: 0, similar: 0 };
   if (id === undefined || id === c.ui.selectedId) return step({ ...c.ui, detail: true, pane: 'risk', scroll });
-  const returnTo = c.ui.returnTo ?? { id: c.ui.selectedId, pane: c.ui.pane };
+  // From one opened line to another, Esc still goes back to the table's selection (a stale one left by `:audit` is not).
+  const returnTo = (c.ui.detail ? c.ui.returnTo : undefined) ?? { id: c.ui.selectedId, pane: c.ui.pane };
   const back = returnTo.id === undefined ? 'Esc goes back' : `Esc goes back to ${returnTo.id}`;
   const text = `showing ${id} from the ${pane === 'audit' ? 'audit line' : 'similar list'}: keys here act on ${id}; ${back}`;
   return step({ ...c.ui, selectedId: id, detail: true, pane: 'risk', scroll, returnTo, message: { text, error: false } });

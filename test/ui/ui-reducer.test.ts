@@ -267,6 +267,33 @@ describe('every decision confirms what it acts on', () => {
     expect(w.key(ctrl('c'))).toEqual([{ kind: 'quit' }]);
   });
 
+  it('Enter on an audit line opens its deployment saying so; Esc gives back the selection it had, even after lines opened in a row', () => {
+    const w = new World();
+    for (const id of ['a1', 'b1', 'c1']) w.add(view(id, id.charCodeAt(0), 'awaiting_approval', 'LOW'));
+    const ctx = (auditIds: string[]): UiContext => ({ ...w.ctx(), panes: ['deployments', 'canary', 'risk', 'similar', 'audit'], auditIds });
+    const run = (k: KeyPress, auditIds: string[] = []): void => {
+      w.ui = reduceKey(w.ui, k, ctx(auditIds)).ui;
+    };
+    expect(w.ui.selectedId).toBe('a1');
+    w.ui = { ...w.ui, pane: 'audit' };
+    run(named('return'), ['c1', 'b1']); // the newest line: b1
+    expect(w.ui).toMatchObject({ selectedId: 'b1', detail: true, returnTo: { id: 'a1', pane: 'audit' } });
+    expect(w.ui.message?.text).toBe('showing b1 from the audit line: keys here act on b1; Esc goes back to a1');
+    run(named('escape'));
+    expect(w.ui).toMatchObject({ selectedId: 'a1', detail: false, pane: 'audit', returnTo: undefined });
+    expect(w.ui.message?.text).toBe('back: the selection is a1 again');
+    // Left by :audit instead of Esc: the next line opened goes back to the selection then, not to a1.
+    run(named('return'), ['b1']);
+    run(text(':'));
+    for (const ch of 'audit') run(text(ch));
+    run(named('return'));
+    expect(w.ui).toMatchObject({ selectedId: 'b1', detail: false, pane: 'audit' });
+    run(named('return'), ['c1']);
+    expect(w.ui.returnTo?.id).toBe('b1');
+    run(named('escape'));
+    expect(w.ui.selectedId).toBe('b1');
+  });
+
   it('read-only: the reason comes from the binding, and nothing opens', () => {
     const w = new World();
     w.add(view('d1', 1, 'awaiting_approval', 'LOW'));
