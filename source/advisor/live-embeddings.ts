@@ -1,8 +1,9 @@
 // Text embeddings for the live engine (advisor.embeddings): retrieval combines each request's text vector (the
 // endpoint's /v1/embeddings) with its structural features. Vectors are fetched outside the engine's write
-// transactions: the history's before the engine starts taking requests, each new request's before it is
-// assessed (on the advising queue's road). The engine never waits on the endpoint: a request whose text
-// cannot be embedded is retrieved by its structure alone, and the audit says so.
+// transactions: the history's (failure reasons included) before the engine starts taking requests, each new
+// request's before it is assessed (on the advising queue's road), and a finished deployment's failure reason
+// after its finish (see follow). The engine never waits on the endpoint: a request whose text cannot be
+// embedded is retrieved by its structure alone, a reason that cannot be is left out, and the audit says so.
 import { DeploymentStore } from '../store/deployment-store.js';
 import { CatalogIndex } from '../domain/catalog.js';
 import type { Config } from '../domain/config.js';
