@@ -253,7 +253,7 @@ describe('live engine', () => {
     started.splice(started.indexOf(live), 1);
     const again = await start(db, config, lines);
     expect(await again.texts?.ensure(ASKED)).toBeUndefined();
-    expect(lines.join('\n')).toMatch(/1 embedded in \d+ ms/);
+    expect(lines.join('\n')).toMatch(/5 distinct texts of 5 indexed deployments: 4 kept from earlier runs, 1 embedded in \d+ ms/);
     expect(again.ctx.history.indexReport).toMatchObject({ rebuilt: false, reason: 'loaded, 1 vector derived anew' });
     expect(nearestToAsked(again)[0]).toBe('r-fail');
   });
