@@ -1,6 +1,7 @@
 // The pipeline: request → context → risk → policy/autonomy → (approval gate) → canary → outcome → history
 // and audit. One XState actor per deployment; time comes only from the injected clock, so the same engine
 // runs in real time in the console and as fast as the CPU allows in the simulator.
+import { UnitOfWork } from './unit-of-work.js';
 import { DeploymentStore } from '../store/deployment-store.js';
 import type { DeploymentRecord } from '../store/deployment-store.js';
 import { createActor, fromCallback } from 'xstate';
@@ -100,15 +101,12 @@ export class Engine {
   constructor(private readonly deps: EngineDeps) {
     this.audit = new AuditLog(deps.db);
     this.learning = new LearningLoop(deps);
-    this.transaction = deps.db.transaction((fn: () => unknown) => {
-      this.failure = undefined;
-      this.pendingAudit = [];
-      const result = fn();
-      if (this.failure !== undefined) throw this.failure;
-      this.persistMachines();
-      // One append per transaction: the chain head is read once, and nothing is announced that rolled back.
-      this.appended = this.pendingAudit.length > 0 ? this.audit.append(this.pendingAudit) : [];
-      return result;
+    this.work = new UnitOfWork(deps.db, this.audit, {
+      beforeCommit: () => this.persistMachines(),
+      announce: (entry) => this.emit({ kind: 'audit', entry }),
+      mark: () => this.learning.mark,
+      rollBack: (touched, mark) => this.rollBackMemory(touched, mark),
+      ended: () => this.unpersisted.clear(),
     });
     const traffic = deps.traffic ?? NO_TRAFFIC_ACTIONS;
     this.lookahead = deps.lookahead ? deps.metrics : undefined;
@@ -170,33 +168,21 @@ export class Engine {
     this.unpersisted.clear();
   }
 
-  /** Deployments the open transaction has moved (events sent, submitted). */
-  private readonly touched = new Set<string>();
   /** Deployments rebuilt from their rows after a failed transaction, started by the next one. */
   private readonly stale = new Map<string, Live>();
 
-  /** Entries recorded inside the open transaction, appended when it ends. */
-  private pendingAudit: AuditInput[] | undefined;
-  /** What the last transaction appended, announced once it has committed. */
-  private appended: AuditEntry[] = [];
+  /** The engine's transactions and what they record (unit-of-work.ts). */
+  private readonly work: UnitOfWork;
 
   private record(entries: AuditInput[]): void {
-    if (this.pendingAudit) this.pendingAudit.push(...entries);
-    else for (const entry of this.audit.append(entries)) this.emit({ kind: 'audit', entry });
+    this.work.record(entries);
   }
 
-  /** An error thrown while observing a transition; XState would swallow it, so the transaction rethrows it. */
-  private failure: unknown;
-
-  /** Made once (in the constructor): better-sqlite3 transaction wrappers are costly to create per call. */
-  private readonly transaction: ReturnType<Db['transaction']>;
-
-  /** BEGIN IMMEDIATE: other processes (gates, consoles) write the same file, and a deferred transaction
-   * that reads first would fail at once with SQLITE_BUSY instead of waiting its turn. */
+  /** One transaction; inside an open one (an actor started within it), part of that one. */
   private tx<T>(fn: () => T): T {
-    if (this.pendingAudit) return fn(); // already inside one (an actor started within a transaction)
-    if (this.stale.size > 0) this.run(() => this.reviveStale());
-    return this.run(fn);
+    if (this.work.open) return fn();
+    if (this.stale.size > 0) this.work.run(() => this.reviveStale());
+    return this.work.run(fn);
   }
 
   /**
@@ -205,24 +191,6 @@ export class Engine {
    */
   atomically<T>(work: () => T): T {
     return this.tx(work);
-  }
-
-  private run<T>(fn: () => T): T {
-    const scored = this.learning.mark;
-    try {
-      const result = this.transaction.immediate(fn) as T;
-      const appended = this.appended;
-      this.appended = [];
-      for (const entry of appended) this.emit({ kind: 'audit', entry });
-      return result;
-    } catch (error) {
-      if (this.touched.size > 0) this.rollBackMemory(scored);
-      throw error;
-    } finally {
-      this.pendingAudit = undefined;
-      this.touched.clear();
-      this.unpersisted.clear();
-    }
   }
 
   /**
@@ -243,7 +211,7 @@ export class Engine {
   private trimFinished(): void {
     for (const id of this.finished.keys()) {
       if (this.finished.size <= this.finishedLimit) return;
-      if (!this.touched.has(id)) this.finished.delete(id);
+      if (!this.work.touched.has(id)) this.finished.delete(id);
     }
   }
 
@@ -268,7 +236,7 @@ export class Engine {
   /** Assesses a request (unless `prepared` by `prepare`), audits the decision and starts its lifecycle. */
   submit(request: DeploymentRequest, source = 'engine', prepared?: Assessment): DeploymentView {
     // Outside a transaction, assess first: policy patterns and the advisor never run while the database is locked.
-    prepared ??= this.pendingAudit ? undefined : this.prepare(request);
+    prepared ??= this.work.open ? undefined : this.prepare(request);
     return this.tx(() => {
       if (this.deps.history.has(request.id)) throw new ActionRefused(`deployment "${request.id}" already exists`);
       const entry = this.deps.catalog.get(request.serviceId);
@@ -306,7 +274,7 @@ export class Engine {
       const view = viewOf({ request, tier: entry.service.tier, assessment }, actor.getSnapshot(), now, [], () => actor.getSnapshot());
       const live: Live = { actor, view, lastState: '', lastPersisted: '', announced: [], wakeAt: Infinity, sampling: false, unsubscribe: () => undefined };
       this.live.set(request.id, live);
-      this.touched.add(request.id);
+      this.work.touched.add(request.id);
       live.unsubscribe = this.follow(live);
       actor.start();
       return this.get(request.id) as DeploymentView;
@@ -330,11 +298,11 @@ export class Engine {
 
   /** Transitions become audit entries, persisted state and events for subscribers. */
   private observe(live: Live, snapshot: Snapshot): void {
-    this.touched.add(live.view.id);
+    this.work.touched.add(live.view.id);
     try {
       this.observeTransition(live, snapshot);
     } catch (error) {
-      this.failure ??= error;
+      this.work.fail(error);
     }
   }
 
@@ -425,8 +393,8 @@ export class Engine {
    * and the learned thresholds had already changed in memory. Everything it touched goes back to what the
    * database holds at once; the rebuilt deployments start moving again with the next transaction.
    */
-  private rollBackMemory(scored: number): void {
-    for (const id of this.touched) {
+  private rollBackMemory(touched: ReadonlySet<string>, scored: number): void {
+    for (const id of touched) {
       const live = this.live.get(id);
       const view = live?.view ?? this.finished.get(id);
       if (live) {
