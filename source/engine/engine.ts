@@ -1,6 +1,7 @@
 // The pipeline: request → context → risk → policy/autonomy → (approval gate) → canary → outcome → history
 // and audit. One XState actor per deployment; time comes only from the injected clock, so the same engine
 // runs in real time in the console and as fast as the CPU allows in the simulator.
+import { FinishedViews } from './finished-views.js';
 import { UnitOfWork } from './unit-of-work.js';
 import { DeploymentStore } from '../store/deployment-store.js';
 import type { DeploymentRecord } from '../store/deployment-store.js';
@@ -88,9 +89,8 @@ export class Engine {
   readonly audit: AuditLog;
   private readonly learning: LearningLoop;
   private readonly live = new Map<string, Live>();
-  private readonly finished = new Map<string, DeploymentView>();
-  /** How many finished views stay in memory, the oldest to finish leaving first (`keepFinished`). */
-  private finishedLimit = Infinity;
+  /** Finished views in memory (all, or the most recent when bounded); never one the open transaction touched. */
+  private readonly finished = new FinishedViews((id) => this.work.touched.has(id));
   private readonly listeners = new Set<EngineListener>();
   private readonly machine;
   /** The source to read ahead from, when the engine may skip to deciding samples. */
@@ -199,20 +199,7 @@ export class Engine {
    * `load` (from the store), `deployments` lists in-flight and recent ones only.
    */
   keepFinished(n: number, load: (id: string) => DeploymentView | undefined): void {
-    this.finishedLimit = n;
-    this.loadFinished = load;
-    this.trimFinished();
-  }
-
-  /** Reads a finished deployment's view from the store, once the engine keeps only recent ones. */
-  private loadFinished: (id: string) => DeploymentView | undefined = () => undefined;
-
-  /** Oldest finished first; never one the open transaction touched (a rollback may still need its view). */
-  private trimFinished(): void {
-    for (const id of this.finished.keys()) {
-      if (this.finished.size <= this.finishedLimit) return;
-      if (!this.work.touched.has(id)) this.finished.delete(id);
-    }
+    this.finished.bound(n, load);
   }
 
   get deployments(): DeploymentView[] {
@@ -220,7 +207,7 @@ export class Engine {
   }
 
   get(id: string): DeploymentView | undefined {
-    return this.live.get(id)?.view ?? this.finished.get(id) ?? this.stale.get(id)?.view ?? this.loadFinished(id);
+    return this.live.get(id)?.view ?? this.finished.get(id) ?? this.stale.get(id)?.view ?? this.finished.load(id);
   }
 
   /**
@@ -350,8 +337,7 @@ export class Engine {
         if (adapted) entries.push(adapted);
       }
       this.live.delete(id);
-      this.finished.set(id, live.view);
-      if (this.finished.size > this.finishedLimit) this.trimFinished();
+      this.finished.add(id, live.view);
     } else if (persistKey(snapshot) !== live.lastPersisted) {
       this.unpersisted.add(live);
     }
@@ -405,7 +391,7 @@ export class Engine {
       this.finished.delete(id);
       const row = this.rows.get(id);
       if (!row || !view || row.assessment === null) continue; // a submission that rolled back never existed
-      if (row.outcome !== null || row.machine === null) this.finished.set(id, view); // (it finished earlier)
+      if (row.outcome !== null || row.machine === null) this.finished.add(id, view); // (it finished earlier)
       else this.stale.set(id, this.revive({ ...row, assessment: row.assessment, machine: row.machine }, view.stages));
     }
     this.deps.history.resync();
