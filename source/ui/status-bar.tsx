@@ -1,7 +1,7 @@
 // The header of meters (mode, engine, what needs a human, canaries failing, audit head) and the bottom line
 // (the last message, then the keys that apply now).
 import { Box, Text } from 'ink';
-import { wrap } from './text.js';
+import { fit, wrap } from './text.js';
 import type { DeploymentView } from '../engine/deployment-view.js';
 import { sanitize } from '../domain/sanitize.js';
 import type { Liveness, PendingDecision } from './console-model.js';
@@ -108,10 +108,12 @@ export function HintLine(props: { message: { text: string; error: boolean } | un
   const { theme } = props;
   const lines = messageLines(props.message, theme, props.width);
   if (props.message && lines.length > 1) {
-    // Too long for one line: the message alone, wrapped on up to three (the keys come back with the next key).
+    // Too long for one line: the message alone, wrapped on up to three (the keys come back with the next key);
+    // longer still, the third ends in an ellipsis rather than stopping as if the message had.
+    const shown = lines.length > 3 ? [...lines.slice(0, 2), fit(`${lines[2] ?? ''} ${lines[3] ?? ''}`, props.width - 2, glyph(theme, 'ellipsis')).trimEnd()] : lines;
     return (
       <Box flexDirection="column">
-        {lines.slice(0, 3).map((l, i) => (
+        {shown.map((l, i) => (
           <Text key={i} wrap="truncate" {...attrs(theme, { color: props.message?.error ? 'red' : 'green' })}>
             {l}
           </Text>

@@ -9,6 +9,8 @@ import { tempDir } from '../helpers/temp-db.js';
 import type { DeploymentView } from '../../source/engine/deployment-view.js';
 import type { AuditEntry } from '../../source/store/audit-log.js';
 import { AuditPane } from '../../source/ui/panes/audit-pane.js';
+import { CanaryPane } from '../../source/ui/panes/canary-pane.js';
+import { HintLine } from '../../source/ui/status-bar.js';
 import { DeploymentsPane } from '../../source/ui/panes/deployments-pane.js';
 
 const dir = tempDir();
@@ -305,5 +307,37 @@ describe('the audit pane', () => {
     const { lastFrame } = renderSized(<AuditPane entries={timeline} height={6} width={100} focused theme={theme} offset={0} showDeployment={false} />, { columns: 100, rows: 8 });
     await settle();
     expect(lastFrame()).toContain('… 5 more entries above (enlarge the terminal, or scroll with j/k)');
+  });
+});
+
+describe('nothing else is cut silently', () => {
+  it("the canary pane counts the stage verdicts before its last three", async () => {
+    const d = {
+      ...tableRows(1)[0]!,
+      state: 'canary',
+      plan: [1, 2, 5, 10, 25, 50, 100],
+      stage: 5,
+      samples: [],
+      reason: '',
+      decidedBy: null,
+      assessment: { level: 'LOW', score: 0.2, decision: { action: 'proceed' } },
+      stages: [1, 2, 5, 10, 25].map((percent, stage) => ({ stage, percent, verdict: 'Pass', reason: `4 samples within SLO at ${percent}%` })),
+    } as unknown as DeploymentView;
+    const { lastFrame } = renderSized(<CanaryPane deployment={d} height={16} width={100} focused={false} theme={theme} slo={{ errorRate: 0.01, p99Ms: 500 }} now={0} />, { columns: 100, rows: 18 });
+    await settle();
+    const frame = lastFrame() ?? '';
+    expect(frame).toContain("… 2 earlier verdicts (the detail's timeline lists them)");
+    for (const p of [5, 10, 25]) expect(frame).toContain(`${p}%: Pass · 4 samples within SLO at ${p}%`);
+  });
+
+  it('a status message longer than three lines ends its third in an ellipsis', async () => {
+    const text = Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ');
+    const { lastFrame } = renderSized(<HintLine message={{ text, error: true }} hints={[]} theme={theme} width={60} />, { columns: 60, rows: 5 });
+    await settle();
+    const lines = (lastFrame() ?? '').split('\n').filter((l) => l.trim() !== '');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^! word0 word1/);
+    expect(lines[2]).toMatch(/…$/);
+    expect(stringWidth(lines[2]!)).toBeLessThanOrEqual(58);
   });
 });

@@ -85,6 +85,8 @@ export function CanaryPane(props: { deployment: DeploymentView | undefined; heig
           <Text key="samples" {...attrs(theme, { dim: true })} wrap="truncate">  {plural(d.samples.length, 'sample')} this stage{gaps ? `, ${plural(gaps, 'gap or provider error', 'gaps or provider errors')}` : ''}</Text>,
         ]
       : []),
+    // The last three verdicts; earlier ones are counted, not dropped (the plan line marks each stage).
+    ...(d.stages.length > 3 ? [<Text key="earlier" wrap="truncate" {...attrs(theme, { dim: true })}>{`  ${glyph(theme, 'ellipsis')} ${d.stages.length - 3} earlier ${d.stages.length - 3 === 1 ? 'verdict' : 'verdicts'} (the detail's timeline lists them)`}</Text>] : []),
     ...d.stages.slice(-3).map((r) => (
       <Text key={`${r.stage}-${r.verdict}-${r.reason}`} wrap="truncate" {...attrs(theme, { dim: true })}>
         {'  '}
