@@ -136,10 +136,12 @@ function plainSummary(session: ReplaySession, io: CommandIo): void {
   const ds = session.engine.deployments;
   const count = (o: string): number => ds.filter((d) => d.outcome === o).length;
   io.out(`genops-tui: no terminal, so no console; replayed ${ds.length} deployments instead.`);
-  io.out(`succeeded ${count('succeeded')}, rolled back ${count('rolled_back')}, failed ${count('failed')}, rejected ${count('rejected')}, expired ${count('expired')}, blocked ${count('blocked')}, in flight ${ds.filter((d) => !d.outcome).length}`);
-  for (const d of [...ds].sort((a, b) => b.requestedAtMs - a.requestedAtMs).slice(0, 10)) {
+  io.out(`succeeded ${count('succeeded')}, rolled back ${count('rolled_back')}, failed ${count('failed')}, rejected ${count('rejected')}, expired ${count('expired')}, blocked ${count('blocked')}, withdrawn ${count('withdrawn')}, in flight ${ds.filter((d) => !d.outcome).length}`);
+  const SHOWN = 10;
+  for (const d of [...ds].sort((a, b) => b.requestedAtMs - a.requestedAtMs).slice(0, SHOWN)) {
     io.out(`  ${sanitize(d.id).padEnd(12)} ${sanitize(d.request.serviceId).padEnd(10)} ${d.assessment.level.padEnd(8)} ${(d.outcome ?? d.state).padEnd(11)} ${sanitize(d.reason, 80)}`);
   }
+  if (ds.length > SHOWN) io.out(`  … ${ds.length - SHOWN} older not shown (the newest ${SHOWN} above)`);
   const v = session.verifyAudit?.();
   if (!v) return;
   io.out(v.ok ? `audit trail intact: ${v.count} entries` : `audit trail TAMPERED at seq ${v.seq}`);
