@@ -189,7 +189,7 @@ export const BINDINGS: readonly Binding[] = [
     keys: 'p',
     description: 'pause / resume the selected canary; otherwise pause / play the replay',
     match: (k) => isChar(k, 'p'),
-    disabled: (c) => (inCanary(c.selected) && c.selectedVisible ? noTarget(c) : c.replay ? undefined : 'select a deployment in canary to pause it'),
+    disabled: (c) => (inCanary(c.selected) && c.selectedVisible ? refusedByEngine(c, c.selected?.state === 'paused' ? 'resume' : 'pause') : c.replay ? undefined : 'select a deployment in canary to pause it'),
     hint: (c) => (inCanary(c.selected) && c.selectedVisible ? (c.selected?.state === 'paused' ? 'p resume canary' : 'p pause canary') : c.replayPaused ? 'p play' : 'p pause replay'),
     run: (c) => {
       const d = c.selected;

@@ -63,6 +63,12 @@ describe('the console over HTTP', () => {
     expect(ui.engine.get('r1')?.actions.approve).toEqual({ allowed: false, why: 'deployment "r1" is canary: cannot approve' });
     await press(ui.stdin, 'a');
     expect(frame()).toContain('deployment "r1" is canary: cannot approve');
+    // Pausing is an operator's: refused on the spot for an approver's token, nothing sent.
+    const before = s.engine.audit.tail(1)[0]?.seq;
+    await press(ui.stdin, 'p');
+    expect(frame()).toContain('this token ("approver", role approver) may not pause');
+    expect(s.engine.get('r1')?.state).toBe('canary');
+    expect(s.engine.audit.tail(1)[0]?.seq).toBe(before);
   });
 
   it('a viewer\'s key is refused on the spot with why (its role), and nothing is sent', async () => {
