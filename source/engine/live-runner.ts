@@ -140,22 +140,41 @@ export class LiveRunner {
       refuse(`stale: its gate stopped waiting (deadline ${new Date(s.deadline).toISOString()} passed before an engine took it)`, true);
       return;
     }
+    // The request's time is the engine's: freeze windows, the timing factor and policies judge when it really
+    // arrives, not a time its sender chose (a requestedAt set to last week would walk through this week's freeze).
+    const request = this.stamped(s, now);
     try {
       // With a model advisor the assessment is ready only once the model has answered (or the built-in advisor
       // stood in); until then this submission waits and the loop goes on with everything else.
       const { advising } = this.deps;
-      const assessment = advising ? advising.take(s.id, s.request, () => engine.prepare(s.request)) : engine.prepare(s.request);
+      const assessment = advising ? advising.take(s.id, request, () => engine.prepare(request)) : engine.prepare(request);
       if (assessment === undefined) return;
       // One transaction: a submission is never accepted twice, nor run without being marked accepted, nor run
       // after its gate withdrew it (accept is conditional on it still pending).
       engine.atomically(() => {
-        if (submissions.accept(s.id)) engine.submit(s.request, s.via, assessment);
+        if (submissions.accept(s.id)) engine.submit(request, s.via, assessment);
       });
+      this.arrivals.delete(s.id);
     } catch (error) {
       // Only a refusal is final; anything else (a busy database) leaves the request queued for the next pass.
       if (!(error instanceof ActionRefused)) throw error;
+      this.arrivals.delete(s.id);
       refuse(error.message, false);
     }
+  }
+
+  /** When this engine first saw each pending submission: its request's time, the same on every pass. */
+  private readonly arrivals = new Map<string, string>();
+
+  private stamped(s: PendingSubmission, now: number): PendingSubmission['request'] {
+    let at = this.arrivals.get(s.id);
+    if (at === undefined) {
+      at = new Date(now).toISOString();
+      this.arrivals.set(s.id, at);
+      // Submissions withdrawn or refused elsewhere never come back: the oldest go first past a bound.
+      if (this.arrivals.size > 10_000) this.arrivals.delete(this.arrivals.keys().next().value as string);
+    }
+    return s.request.requestedAt === at ? s.request : { ...s.request, requestedAt: at };
   }
 
   /** An operator action: refused when stale (its sender stopped waiting) or not allowed now; audited either way. */
