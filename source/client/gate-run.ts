@@ -8,7 +8,7 @@ import { sanitize } from '../domain/sanitize.js';
 import type { DeploymentRequest } from '../domain/schemas.js';
 import type { CommandIo } from '../commands/io.js';
 import { GATE_EXIT, printReport } from '../commands/gate-report.js';
-import type { DeploymentStatus, EngineClient } from './engine-client.js';
+import type { Awaited, DeploymentStatus, EngineClient } from './engine-client.js';
 import { isFinal, stateLine } from './engine-client.js';
 import type { HttpEngineClient } from './http-client.js';
 import { ApiAnswer, Unreachable } from './http-client.js';
@@ -29,6 +29,16 @@ export interface GateRun {
   io: CommandIo;
   signals: NodeJS.EventEmitter;
   time?: WaitTime;
+}
+
+/**
+ * An ending with no outcome to report (refused, given up, withdrawn): its line on stderr, and with --json one
+ * object on stdout too, so a CI job that parses it gets an answer on every exit.
+ */
+function ended(run: GateRun, code: number, line: string, outcome: 'withdrawn' | null, reason: string): number {
+  run.io.err(line);
+  if (run.flags.json) run.io.out(safeJson({ id: run.request.id, outcome, exitCode: code, reason }, 2));
+  return code;
 }
 
 export async function runGate(run: GateRun): Promise<number> {
@@ -59,15 +69,12 @@ export async function runGate(run: GateRun): Promise<number> {
     });
     switch (submitted.result) {
       case 'refused':
-        io.err(`error: the engine refused ${sanitize(id)}: ${sanitize(submitted.error)}`);
-        return GATE_EXIT.badInput;
+        return ended(run, GATE_EXIT.badInput, `error: the engine refused ${sanitize(id)}: ${sanitize(submitted.error)}`, null, submitted.error);
       case 'unanswered':
-        io.err(`error: ${sanitize(submitted.error)}`);
-        return GATE_EXIT.engineUnavailable;
+        return ended(run, GATE_EXIT.engineUnavailable, `error: ${sanitize(submitted.error)}`, null, submitted.error);
       case 'cancelled':
       case 'timeout':
-        io.err(`${why()}: withdrew ${sanitize(id)} before an engine took it; nothing ran`);
-        return givingUpCode();
+        return ended(run, givingUpCode(), `${why()}: withdrew ${sanitize(id)} before an engine took it; nothing ran`, 'withdrawn', `${why()}: withdrawn before an engine took it; nothing ran`);
       case 'queued':
         if (flags.json) io.out(safeJson({ id, status: 'submitted', acceptBy: new Date(submitted.acceptBy).toISOString() }));
         else say(`not waiting: an engine must take it by ${new Date(submitted.acceptBy).toISOString()}, or it refuses it as stale`);
@@ -97,7 +104,14 @@ export async function runGate(run: GateRun): Promise<number> {
       }
     };
     follow(submitted.status);
-    const waited = isFinal(submitted.status) ? { result: 'finished' as const, status: submitted.status } : await client.awaitOutcome(id, { until, signal: controller.signal, onStatus: follow, keepAlive: true });
+    let waited: Awaited;
+    try {
+      waited = isFinal(submitted.status) ? { result: 'finished', status: submitted.status } : await client.awaitOutcome(id, { until, signal: controller.signal, onStatus: follow, keepAlive: true });
+    } catch (error) {
+      // The server stopped accepting this token while the gate waited (revoked, expired): it cannot wait on.
+      if (!(error instanceof ApiAnswer)) throw error;
+      return ended(run, GATE_EXIT.badInput, `error: the server refused the token while the gate waited (${sanitize(error.message)}); with no keep-alives the engine withdraws ${sanitize(id)} within 10 s`, null, error.message);
+    }
     if (waited.result === 'finished') return await report(client, request, waited.status, flags, io);
     return await withdraw(run, time, why(), givingUpCode());
   } finally {
@@ -117,17 +131,16 @@ async function report(client: EngineClient, request: DeploymentRequest, s: Deplo
  * Gives up on a running deployment: asks the engine to withdraw it and reports only what the engine confirmed.
  * The withdrawal stands until applied: a deployment whose gate left must not run on.
  */
-async function withdraw({ client, request, flags, io }: GateRun, time: WaitTime, why: string, code: number): Promise<number> {
+async function withdraw(run: GateRun, time: WaitTime, why: string, code: number): Promise<number> {
+  const { client, request, flags, io } = run;
   const id = request.id;
   const answer = await client.act(id, 'withdraw', why, { standing: true });
   if (answer.result === 'unanswered') {
     const detail = client.transport === 'local' ? answer.error : `the server did not answer (${answer.error})`;
-    io.err(`${why}: withdrawal of ${sanitize(id)} UNCONFIRMED: ${sanitize(detail)}`);
-    return GATE_EXIT.withdrawalUnconfirmed;
+    return ended(run, GATE_EXIT.withdrawalUnconfirmed, `${why}: withdrawal of ${sanitize(id)} UNCONFIRMED: ${sanitize(detail)}`, null, `${why}: withdrawal unconfirmed: ${detail}`);
   }
   if (answer.result === 'done') {
-    io.err(`${why}: withdrew ${sanitize(id)} (any traffic goes back to the stable version)`);
-    return code;
+    return ended(run, code, `${why}: withdrew ${sanitize(id)} (any traffic goes back to the stable version)`, 'withdrawn', why);
   }
   // Refused: it had finished, or is rolling back already. Report what really happened.
   const until = time.now() + WITHDRAW_CONFIRM_MS;
@@ -143,8 +156,7 @@ async function withdraw({ client, request, flags, io }: GateRun, time: WaitTime,
       return report(client, request, s, flags, io);
     }
     if (time.now() > until) {
-      io.err(`${why}: the engine refused to withdraw ${sanitize(id)} (${sanitize(answer.error)}) and it has not finished (${sanitize(s?.state ?? '?')})`);
-      return GATE_EXIT.withdrawalUnconfirmed;
+      return ended(run, GATE_EXIT.withdrawalUnconfirmed, `${why}: the engine refused to withdraw ${sanitize(id)} (${sanitize(answer.error)}) and it has not finished (${sanitize(s?.state ?? '?')})`, null, `${why}: the engine refused to withdraw it (${answer.error}) and it has not finished`);
     }
     await time.sleep(client.transport === 'local' ? 25 : 100);
   }

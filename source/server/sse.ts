@@ -11,6 +11,8 @@ import { HttpError } from './http-error.js';
 const MAX_BUFFERED = 4 * 1024 * 1024;
 /** A replay further behind than this many entries is written a page at a time, waiting for the client. */
 const LIVE_WITHIN = 100;
+/** An open stream's token is checked again at most this often (on its next batch or heartbeat). */
+const RECHECK_TOKEN_MS = 1_000;
 
 /**
  * A batch's events as wire bytes, made once however many subscribers the batch goes to (they share the
@@ -58,8 +60,22 @@ export function streamEvents(ctx: ApiContext, request: FastifyRequest, reply: Fa
     ctx.streams.delete(close);
     res.end();
   };
+  // A token revoked (or expired) while its stream is open stops reading the trail: checked again before a batch
+  // goes out (at most once a second) and at every heartbeat, since revoking happens in another request or process.
+  const secret = /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+  let checkedAt = ctx.clock.now();
+  const tokenGone = (): boolean => {
+    const now = ctx.clock.now();
+    if (now - checkedAt < RECHECK_TOKEN_MS) return false;
+    checkedAt = now;
+    const c = ctx.tokens.check(secret, now);
+    if (c.ok) return false;
+    res.write(`: the token is ${c.reason === 'expired' ? 'expired' : 'revoked'}; the stream ends\n\n`);
+    close();
+    return true;
+  };
   const send = (entries: readonly AuditEntry[]): void | false => {
-    if (closed) return false;
+    if (closed || tokenGone()) return false;
     res.write(framesOf(entries));
     // A subscriber this far behind would hold the server's memory: it is cut off with a last comment saying
     // so, and resumes from the last id it read (EventSource and our clients reconnect with Last-Event-ID).
@@ -94,7 +110,9 @@ export function streamEvents(ctx: ApiContext, request: FastifyRequest, reply: Fa
     const stop = ctx.hub.subscribe(cursor, send, query.deployment);
     if (closed) return;
     unsubscribe = (): void => void stop();
-    heartbeat = setInterval(() => res.write(': ping\n\n'), ctx.heartbeatMs);
+    heartbeat = setInterval(() => {
+      if (!tokenGone()) res.write(': ping\n\n');
+    }, ctx.heartbeatMs);
     heartbeat.unref();
   }
 

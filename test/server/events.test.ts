@@ -70,4 +70,21 @@ describe('GET /v1/events', () => {
     const [firstLive] = await pending;
     expect(firstLive?.seq).toBe(head + 1);
   });
+
+  it('a token revoked while its stream is open: the stream ends (with a last comment saying why) and sends nothing more', async () => {
+    const { secret } = s.tokens.create('viewer-revoked-live', 'viewer', null, 'test', s.clock.now());
+    const res = await fetch(`${s.base}/v1/events`, { headers: { authorization: `Bearer ${secret}` } });
+    expect(res.status).toBe(200);
+    const text = (async () => {
+      let all = '';
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) all += Buffer.from(chunk).toString('utf8');
+      return all;
+    })();
+    s.tokens.revoke('viewer-revoked-live', s.clock.now());
+    s.clock.set(s.clock.now() + 2_000);
+    expect((await s.call('POST', '/v1/deployments', s.secrets.requester.valid, submission('e-after-revoke'))).status).toBe(201);
+    const got = await text; // ends: the server closed the stream
+    expect(got).toContain(': the token is revoked; the stream ends');
+    expect(got).not.toContain('e-after-revoke');
+  });
 });

@@ -66,4 +66,26 @@ describe('gate --server', () => {
     expect(s.engine.get('r5')).toBeUndefined();
     delete process.env.GENOPS_TOKEN;
   });
+
+  it('--json: a gate that gives up prints one object too (exit 4, withdrawn)', async () => {
+    process.env.GENOPS_TOKEN = s.secrets.admin.valid;
+    const o = io();
+    expect(await gateCommand(flags({ service: 'crit-svc', id: 'r7', wait: '300ms', json: true }), o.io, new EventEmitter())).toBe(4);
+    expect(JSON.parse(o.out.join('\n'))).toEqual({ id: 'r7', outcome: 'withdrawn', exitCode: 4, reason: 'no outcome within 300ms' });
+    delete process.env.GENOPS_TOKEN;
+  });
+
+  it('a token revoked while the gate waits: one clear line and exit 2, not a stack', async () => {
+    const { secret } = s.tokens.create('ci-revoked-later', 'requester', null, 'test', s.clock.now());
+    process.env.GENOPS_TOKEN = secret;
+    const o = io();
+    const pending = gateCommand(flags({ service: 'crit-svc', id: 'r8', wait: '20s' }), o.io, new EventEmitter());
+    for (let i = 0; i < 200 && !o.err.includes('state: awaiting_approval'); i++) await new Promise((r) => setTimeout(r, 10));
+    s.tokens.revoke('ci-revoked-later', s.clock.now());
+    // The next event the gate hears makes it read the deployment, as the revoked token.
+    expect((await s.call('POST', '/v1/deployments/r8/reject', s.secrets.approver.valid, { reason: 'wake the gate' })).status).toBe(200);
+    expect(await pending).toBe(2);
+    expect(o.err.at(-1)).toMatch(/^error: the server refused the token while the gate waited \(the token was revoked\); with no keep-alives the engine withdraws r8 within 10 s$/);
+    delete process.env.GENOPS_TOKEN;
+  });
 });
