@@ -358,6 +358,10 @@ export class Engine {
       this.live.set(row.id, live);
       this.record([{ ts: iso(this.deps.clock.now()), actor: { kind: 'system', id: 'engine' }, event: 'resumed_after_restart', deploymentId: row.id, payload: { state: live.lastState, stage: live.view.stage } }]);
       this.tx(() => live.actor.start());
+      // A source that reads only the present (a command) cannot say what happened while no engine ran: a stage
+      // that was baking bakes on for what it had left, rather than taking a burst of samples of this one moment
+      // and promoting. A source that reads a range (Prometheus) catches the gap up from real history instead.
+      if (!this.deps.metrics.sampleBatch && live.actor.getSnapshot().matches({ canary: 'baking' })) this.tx(() => live.actor.send({ type: 'REBAKE', now: this.deps.clock.now() }));
     }
     return rows.length;
   }

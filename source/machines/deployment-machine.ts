@@ -62,7 +62,12 @@ export type DeploymentEvent =
   | { type: 'ROLLED_BACK' }
   | { type: 'ROLLBACK_FAILED'; error: string; now?: number }
   /** A human confirms traffic is back on the stable version after the rollback command kept failing. */
-  | { type: 'RESOLVE'; by: string; reason: string };
+  | { type: 'RESOLVE'; by: string; reason: string }
+  /**
+   * The engine restarted and its metric source reads only the present: the time nobody watched is not
+   * observation, so the stage bakes on for what it had left, from now, with no samples for the gap.
+   */
+  | { type: 'REBAKE'; now: number };
 
 /**
  * What the machine announces for the audit trail, as it happens: the engine stamps each with the time and the
@@ -140,6 +145,14 @@ export const deploymentMachine = setup({
     }),
     shiftFailed: assign(({ context, event }) => ({ reason: event.type === 'SHIFT_FAILED' ? `traffic shift to ${percentOf(context)}% failed: ${event.error}` : context.reason })),
     markWithdrawn: assign({ withdrawn: true }),
+    rebake: assign(({ context, event }) => {
+      if (event.type !== 'REBAKE') return {};
+      const now = Math.max(context.now, event.now);
+      const watchedUntil = Math.min(context.bakeUntil, context.samples.at(-1)?.at ?? context.stageStartedAt);
+      const left = Math.max(0, context.bakeUntil - Math.max(context.stageStartedAt, watchedUntil));
+      return { now, bakeUntil: now + left, nextSampleAt: now + context.settings.sampleIntervalMs };
+    }),
+    announceRebake: emit(({ context: c }) => announcement('bake_resumed', { stage: c.stage, percent: c.plan[c.stage] ?? 100, bakeUntil: isoOf(c.bakeUntil), reason: 'the engine was not running: the unwatched time does not count as observation' })),
     rollbackFailed: assign(({ context, event }) => {
       if (event.type !== 'ROLLBACK_FAILED') return {};
       const attempts = (context.rollbackAttempts ?? 0) + 1;
@@ -231,6 +244,7 @@ export const deploymentMachine = setup({
               { guard: 'currentSamples', actions: ['clock', 'recordSamples'] },
             ],
             PROMOTE: [{ guard: 'lastStage', target: '#deployment.promoted' }, { actions: 'nextStage', target: 'shifting' }],
+            REBAKE: { actions: ['rebake', 'announceRebake'] },
           },
         },
         analysing: {
