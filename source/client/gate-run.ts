@@ -108,9 +108,9 @@ export async function runGate(run: GateRun): Promise<number> {
     try {
       waited = isFinal(submitted.status) ? { result: 'finished', status: submitted.status } : await client.awaitOutcome(id, { until, signal: controller.signal, onStatus: follow, keepAlive: true });
     } catch (error) {
-      // The server stopped accepting this token while the gate waited (revoked, expired): it cannot wait on.
+      // The server refused the wait itself (the token revoked or expired meanwhile): the gate cannot wait on.
       if (!(error instanceof ApiAnswer)) throw error;
-      return ended(run, GATE_EXIT.badInput, `error: the server refused the token while the gate waited (${sanitize(error.message)}); with no keep-alives the engine withdraws ${sanitize(id)} within 10 s`, null, error.message);
+      return ended(run, GATE_EXIT.badInput, `error: the server refused the gate's wait (${sanitize(error.message)}); with no keep-alives the engine withdraws ${sanitize(id)} within 10 s`, null, error.message);
     }
     if (waited.result === 'finished') return await report(client, request, waited.status, flags, io);
     return await withdraw(run, time, why(), givingUpCode());

@@ -216,7 +216,13 @@ export class HttpEngineClient implements EngineClient {
           }
         } else if (!TRANSIENT_STATUS.has(res.status)) {
           const text = await res.text();
-          throw new ApiAnswer(res.status, 'error', text.slice(0, 500));
+          let message = text.slice(0, 500);
+          try {
+            message = String((JSON.parse(text) as { message?: unknown }).message ?? message);
+          } catch {
+            // not JSON: the text as it came
+          }
+          throw new ApiAnswer(res.status, 'error', message);
         }
       } catch (error) {
         if (error instanceof ApiAnswer) throw error;

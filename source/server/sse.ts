@@ -32,11 +32,15 @@ function framesOf(entries: readonly AuditEntry[]): Buffer {
 
 export function cursorOf(request: FastifyRequest, after: number | undefined, head: number): number {
   const header = request.headers['last-event-id'];
+  let cursor = after ?? head;
   if (typeof header === 'string' && header !== '') {
     if (!/^\d{1,15}$/.test(header)) throw new HttpError(400, 'Last-Event-ID must be an audit seq (a non-negative integer)');
-    return Number(header);
+    cursor = Number(header);
   }
-  return after ?? head;
+  // A cursor past the head would wait in silence until the trail caught up: a cursor from another database,
+  // or from before a restore. Said, not waited on.
+  if (cursor > head) throw new HttpError(400, `the cursor ${cursor} is past the audit trail's head (${head}): a cursor from another server or from before a restore? Resume from ${head} or less`);
+  return cursor;
 }
 
 export function streamEvents(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply, query: { after?: number; deployment?: string }): void {

@@ -71,6 +71,13 @@ describe('GET /v1/events', () => {
     expect(firstLive?.seq).toBe(head + 1);
   });
 
+  it('a Last-Event-ID past the head is refused with 400 saying so, not waited on in silence', async () => {
+    const head = s.engine.audit.tail(1)[0]?.seq ?? 0;
+    const res = await fetch(`${s.base}/v1/events`, { headers: { authorization: `Bearer ${s.secrets.viewer.valid}`, 'last-event-id': String(head + 1_000) } });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { message: string }).message).toBe(`the cursor ${head + 1_000} is past the audit trail's head (${head}): a cursor from another server or from before a restore? Resume from ${head} or less`);
+  });
+
   it('a token revoked while its stream is open: the stream ends (with a last comment saying why) and sends nothing more', async () => {
     const { secret } = s.tokens.create('viewer-revoked-live', 'viewer', null, 'test', s.clock.now());
     const res = await fetch(`${s.base}/v1/events`, { headers: { authorization: `Bearer ${secret}` } });

@@ -85,7 +85,7 @@ describe('gate --server', () => {
     // The next event the gate hears makes it read the deployment, as the revoked token.
     expect((await s.call('POST', '/v1/deployments/r8/reject', s.secrets.approver.valid, { reason: 'wake the gate' })).status).toBe(200);
     expect(await pending).toBe(2);
-    expect(o.err.at(-1)).toMatch(/^error: the server refused the token while the gate waited \(the token was revoked\); with no keep-alives the engine withdraws r8 within 10 s$/);
+    expect(o.err.at(-1)).toMatch(/^error: the server refused the gate's wait \(the token was revoked\); with no keep-alives the engine withdraws r8 within 10 s$/);
     delete process.env.GENOPS_TOKEN;
   });
 });
