@@ -5,6 +5,7 @@
 // 2. canaries that bake (compressed to BAKE_S a stage, five stages): the case the issue's target is about;
 // 3. the engine loop itself while 8 consultations are outstanding: it must go on (passes, other canaries).
 import { spawn } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,6 +26,8 @@ const MODEL_MS = 500;
 const BAKE_S = 1.5;
 const STAGES = 5;
 const ROUNDS_BAKED = 3;
+/** Built-in and model alternate this many times; the medians are compared (one run can be 10% off its twin). */
+const ALTERNATIONS = Number(process.env.BENCH_ADVISOR_ALTERNATIONS ?? 4);
 
 function request(id: string): DeploymentRequest {
   return {
@@ -210,14 +213,20 @@ export async function runAdvisorBench(): Promise<void> {
       const advisor = (n: number): string => `advisor: { kind: openai, baseUrl: "${model.url}", model: bench-model, timeoutSeconds: 5, maxRetries: 0, maxConcurrent: ${n} }\n`;
       const zBuiltin = await measureZeroBake(dir, 'zero-builtin', write('zero-builtin', zero));
       const zModel = await measureZeroBake(dir, 'zero-model', write('zero-model', zero + advisor(128)));
-      // Built-in and model alternate twice, so a change in the machine's load falls on both.
+      // Built-in and model alternate, so a change in the machine's load falls on both.
+      const loadAtStart = loadavg()[0] ?? NaN;
       const bakedRuns: Array<{ builtin: number; model: number }> = [];
-      for (let i = 0; i < 2; i++) {
+      for (let i = 0; i < ALTERNATIONS; i++) {
         const builtin = await measureBaked(dir, `baked-builtin-${i}`, write(`baked-builtin-${i}`, baked));
         bakedRuns.push({ builtin, model: await measureBaked(dir, `baked-model-${i}`, write(`baked-model-${i}`, baked + advisor(8))) });
       }
-      const bBuiltin = bakedRuns.reduce((t, r) => t + r.builtin, 0) / bakedRuns.length;
-      const bModel = bakedRuns.reduce((t, r) => t + r.model, 0) / bakedRuns.length;
+      const median = (xs: number[]): number => {
+        const sorted = [...xs].sort((a, b) => a - b);
+        const mid = sorted.length / 2;
+        return sorted.length % 2 === 1 ? (sorted[Math.floor(mid)] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+      };
+      const bBuiltin = median(bakedRuns.map((r) => r.builtin));
+      const bModel = median(bakedRuns.map((r) => r.model));
       const uBuiltin = await measureUnblocked(dir, 'unblocked-builtin', write('unblocked-builtin', baked), model);
       const uModel = await measureUnblocked(dir, 'unblocked-model', write('unblocked-model', baked + advisor(8)), model);
       const pct = (a: number, b: number): number => Number(((a / b) * 100).toFixed(1));
@@ -225,8 +234,8 @@ export async function runAdvisorBench(): Promise<void> {
       const r2 = (x: number): number => Number(x.toFixed(2));
       const r3 = (x: number): number => Number(x.toFixed(3));
       const rows: BenchRow[] = [
-        { metric: `canaries baking ${BAKE_S} s a stage (${STAGES} stages), 8 concurrent gates, built-in advisor (mean of 2 runs: ${bakedRuns.map((r) => r.builtin.toFixed(3)).join(', ')})`, value: r3(bBuiltin), unit: 'deployments/s' },
-        { metric: `the same, model answering in ${MODEL_MS} ms (mean of 2 runs: ${bakedRuns.map((r) => r.model.toFixed(3)).join(', ')})`, value: r3(bModel), unit: 'deployments/s' },
+        { metric: `canaries baking ${BAKE_S} s a stage (${STAGES} stages), 8 concurrent gates, built-in advisor (median of ${bakedRuns.length} runs: ${bakedRuns.map((r) => r.builtin.toFixed(3)).join(', ')})`, value: r3(bBuiltin), unit: 'deployments/s' },
+        { metric: `the same, model answering in ${MODEL_MS} ms (median of ${bakedRuns.length} runs: ${bakedRuns.map((r) => r.model.toFixed(3)).join(', ')})`, value: r3(bModel), unit: 'deployments/s' },
         { metric: 'baking canaries: model / built-in', value: pct(bModel, bBuiltin), unit: '%', target: '≥ 90%', met: bModel >= 0.9 * bBuiltin },
         { metric: `expected if the model added exactly its ${MODEL_MS} ms to the built-in round trip measured (8 / rate = ${(8 / bBuiltin).toFixed(2)} s)`, value: pct(8 / bBuiltin, 8 / bBuiltin + MODEL_MS / 1000), unit: '%' },
         { metric: `a probe canary's ${STAGES} stages of ${BAKE_S} s, from canary to outcome, while 8 submissions arrive every ${WAVE_MS} ms: built-in advisor`, value: r2(uBuiltin.probeCanaryS), unit: 's' },
@@ -247,10 +256,10 @@ export async function runAdvisorBench(): Promise<void> {
       ];
       writeResults('advisor', 'npm run bench -- advisor', rows, [
         `Engine: a separate \`genops-tui engine\` process (poll 10 ms) fed by gates through the database, for the throughput rows; the model is a local OpenAI-compatible server answering "proceed" after ${MODEL_MS} ms, consulted outside the engine's write transactions. Governance is unchanged: no canary starts before its advisor answered.`,
-        `Baking canaries: each stage bakes ${BAKE_S} s (samples every 0.25 s, at least 3), ${STAGES} stages, so a gate's round trip is at least ${STAGES * BAKE_S} s (more as measured: a stage ends with the sample that decides it, then the traffic shift and the writes); 8 gates run ${ROUNDS_BAKED} deployments each, one after another; built-in and model alternate twice in the same run (a fresh engine and database each). Real canaries bake minutes a stage (120 s by default: 10 minutes over 5 stages), where ${MODEL_MS} ms is under 0.1% of a round trip; ${BAKE_S} s is that compressed 80-fold so the bench ends in minutes, which makes the model's share 80 times larger than with the defaults. The ratio is what 8 gates that each wait for their outcome can get: 8 / (round trip + the model's latency); the expected row computes it from the built-in round trip.`,
+        `Baking canaries: each stage bakes ${BAKE_S} s (samples every 0.25 s, at least 3), ${STAGES} stages, so a gate's round trip is at least ${STAGES * BAKE_S} s (more as measured: a stage ends with the sample that decides it, then the traffic shift and the writes); 8 gates run ${ROUNDS_BAKED} deployments each, one after another; built-in and model alternate ${ALTERNATIONS} times in the same run (a fresh engine and database each) and their medians are compared. Real canaries bake minutes a stage (120 s by default: 10 minutes over 5 stages), where ${MODEL_MS} ms is under 0.1% of a round trip; ${BAKE_S} s is that compressed 80-fold so the bench ends in minutes, which makes the model's share 80 times larger than with the defaults. The ratio is what 8 gates that each wait for their outcome can get: 8 / (round trip + the model's latency); the expected row computes it from the built-in round trip.`,
         `Not blocked: the engine loop runs in the bench process (the same LiveRunner as \`genops-tui engine\`), each pass timed, while a wave of 8 submissions arrives every ${WAVE_MS} ms and a probe deployment, accepted before, bakes its ${STAGES} stages; with the model (maxConcurrent 8) 8 consultations of ${MODEL_MS} ms are outstanding most of that time. The same waves with the built-in advisor are the reference: the probe's canary time and the loop's passes are what outstanding consultations cost the engine.`,
         `No bake: a gate's whole round trip is tens of milliseconds, so 8 gates each waiting for its outcome are bounded by 8 / (round trip + ${MODEL_MS} ms) ≈ 13/s whatever the engine does: this measures the model's latency, not the engine's. The queued rows: 200 submissions at once, 128 consultations in flight, so at least two ${MODEL_MS} ms waves.`,
-        'Run while other work shared the 2 cores; figures are noisy.',
+        `Load average (1 min) at the start of the baking runs: ${loadAtStart.toFixed(1)}; at the end: ${(loadavg()[0] ?? NaN).toFixed(1)} (${cpus().length} cores).`,
       ]);
     });
   } finally {
