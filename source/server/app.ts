@@ -187,7 +187,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions = {})
       const c = checkOf(request);
       return c.ok ? `token:${c.token.name}` : `addr:${request.ip}`;
     },
-    errorResponseBuilder: (_request, context) => new HttpError(429, `rate limit: at most ${context.max} requests per ${context.after}; retry later`),
+    errorResponseBuilder: (_request, context) => new HttpError(429, `rate limit: at most ${context.max} requests per ${Math.round(o.rateLimit.windowMs / 1000)} s for this token; retry in ${context.after}`),
   });
 
   app.setValidatorCompiler(({ schema, httpPart }) => {
@@ -256,7 +256,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions = {})
           // The engine's four-eyes rule compares identities the same way (case, spaces and width aside).
           const own = d !== undefined && sameIdentity(d.request.requestedBy, identity.name);
           if (d && route.ownership === 'forbid' && own) throw new HttpError(403, `"${identity.name}" requested "${params.id}" and cannot decide it`, 'own_request');
-          if (d && route.ownership === 'require' && !own) throw new HttpError(403, `"${params.id}" was requested by someone else; only its requester may withdraw it`, 'not_own_request');
+          if (d && route.ownership === 'require' && !own) throw new HttpError(403, `"${params.id}" was requested by someone else; only its requester may ${route.url.endsWith('/keepalive') ? 'keep it alive' : 'withdraw it'}`, 'not_own_request');
         }
         const result = await route.handler(ctx, { identity, params, query: (request.query ?? {}) as Record<string, unknown>, body: request.body, request, reply });
         if (reply.sent) return reply;

@@ -86,7 +86,9 @@ describe('submissions over HTTP go through the engine queue', () => {
     const beats = setInterval(() => void call('POST', '/v1/deployments/q-kept/keepalive', secrets['ci-a'] as string, {}).then((r) => answers.push(r.status)), 300);
     try {
       expect((await call('POST', '/v1/deployments', secrets['ci-a'] as string, body('q-silent', { watch: true }))).status).toBe(201);
-      expect((await call('POST', '/v1/deployments/q-kept/keepalive', secrets['ci-b'] as string, {})).status).toBe(403);
+      const foreign = await call('POST', '/v1/deployments/q-kept/keepalive', secrets['ci-b'] as string, {});
+      expect(foreign.status).toBe(403);
+      expect(foreign.json.message).toBe('"q-kept" was requested by someone else; only its requester may keep it alive');
       await waitFor(() => live.engine.get('q-silent')?.outcome === 'withdrawn', { timeoutMs: 12_000, shows: () => live.engine.get('q-silent')?.state ?? '?' });
       expect(live.engine.audit.forDeployment('q-silent').some((e) => e.event === 'gate_gone')).toBe(true);
       expect(answers.length).toBeGreaterThan(2);

@@ -12,7 +12,10 @@ describe('per-token rate limit', () => {
     const res = await fetch(`${s.base}/v1/whoami`, { headers: { authorization: `Bearer ${s.secrets.viewer.valid!}` } });
     expect(res.status).toBe(429);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(await res.json()).toMatchObject({ error: 'rate_limited' });
+    const body = (await res.json()) as { error: string; message: string };
+    expect(body.error).toBe('rate_limited');
+    // The window is the configured minute; the wait is what is left of it.
+    expect(body.message).toMatch(/^rate limit: at most 5 requests per 60 s for this token; retry in \d+ (second|minute)s?$/);
     expect((await s.call('GET', '/v1/whoami', s.secrets.approver.valid)).status).toBe(200);
     for (let i = 0; i < 10; i++) expect((await s.call('GET', '/healthz')).status).toBe(200);
     expect(s.engine.audit.count()).toBe(0);
