@@ -6,6 +6,7 @@
 // records the token's name, and its refusals (403 for a role, 409 in the engine's words) come back as
 // ActionRefused for the status line. Liveness: is the server reachable, is its engine ready (/readyz), is
 // the stream connected.
+import { FollowedViews } from '../engine/followed-views.js';
 import type { DeploymentView } from '../engine/deployment-view.js';
 import type { EngineListener } from '../engine/engine.js';
 import { ActionRefused } from '../engine/engine.js';
@@ -63,9 +64,7 @@ export interface WhoAmI {
 
 export class RemoteConsoleEngine implements ConsoleEngine {
   readonly audit: MemoryAuditTrail;
-  private readonly views = new Map<string, DeploymentView>();
-  private list: DeploymentView[] | undefined;
-  private readonly listeners = new Set<EngineListener>();
+  private readonly views = new FollowedViews();
   private readonly dirty = new Set<string>();
   private readonly stop = new AbortController();
   private readonly timers: NodeJS.Timeout[] = [];
@@ -143,8 +142,7 @@ export class RemoteConsoleEngine implements ConsoleEngine {
   }
 
   get deployments(): DeploymentView[] {
-    this.list ??= [...this.views.values()];
-    return this.list;
+    return this.views.all;
   }
 
   get(id: string): DeploymentView | undefined {
@@ -152,8 +150,7 @@ export class RemoteConsoleEngine implements ConsoleEngine {
   }
 
   on(listener: EngineListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.views.on(listener);
   }
 
   /** The header's engine meter: the server, its engine's lease (/readyz), the event stream. */
@@ -275,7 +272,7 @@ export class RemoteConsoleEngine implements ConsoleEngine {
       this.dirty.add(entry.deploymentId);
       this.flushSoon();
     }
-    for (const l of this.listeners) l({ kind: 'audit', entry });
+    this.views.emit({ kind: 'audit', entry });
   }
 
   /**
@@ -327,7 +324,7 @@ export class RemoteConsoleEngine implements ConsoleEngine {
       }
     }
     // In flight here and not there: finished meanwhile, read one by one.
-    for (const d of this.views.values()) if (d.outcome === null && !seen.has(d.id)) this.dirty.add(d.id);
+    for (const d of this.views.all) if (d.outcome === null && !seen.has(d.id)) this.dirty.add(d.id);
   }
 
   private async readOne(id: string): Promise<void> {
@@ -353,22 +350,14 @@ export class RemoteConsoleEngine implements ConsoleEngine {
     }
     const view = parsed.view;
     view.actions = actionsForToken(view, this.me);
-    const known = this.views.get(view.id);
-    if (known) {
-      for (const optional of ['approvalExpiresAtMs', 'bakeUntilMs', 'rollback'] as const) if (!(optional in view)) delete known[optional];
-      Object.assign(known, view);
-    } else {
-      this.views.set(view.id, view);
-      this.list = undefined;
-    }
-    const current = known ?? view;
-    for (const l of this.listeners) l({ kind: 'changed', deployment: current });
+    const current = this.views.upsert(view);
+    this.views.emit({ kind: 'changed', deployment: current });
     return current;
   }
 
   private emitAll(): void {
     const any = this.deployments[0];
-    if (any) for (const l of this.listeners) l({ kind: 'changed', deployment: any });
+    if (any) this.views.emit({ kind: 'changed', deployment: any });
   }
 
   // --- deciding ------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 // A console's view of an engine that another process runs (`genops-tui engine`, or another console with
 // --live): deployments and the audit trail are read from the shared database as they change, and decisions
 // go through that engine's queue, as `genops-tui approve` sends them, so its rules and audit apply.
+import { FollowedViews } from './followed-views.js';
 import type { Assessment } from '../domain/assess.js';
 import type { CatalogIndex } from '../domain/catalog.js';
 import type { Config } from '../domain/config.js';
@@ -29,16 +30,14 @@ export class AttachedEngine {
   readonly audit: AuditLog;
   /** The deadline each decision carries (the console shows it while the decision is pending). */
   readonly answerWithinMs = ANSWER_WITHIN_MS;
-  private readonly views = new Map<string, DeploymentView>();
+  private readonly views = new FollowedViews();
   /** The machine each in-flight view was built from: a changed one means the view is rebuilt. */
   private readonly machines = new Map<string, string>();
   private readonly stages = new Map<string, StageRecord[]>();
   /** Who decided each deployment that a person decided, from the audit trail. */
   private readonly deciders = new Map<string, string>();
-  private readonly listeners = new Set<EngineListener>();
   private readonly rows: DeploymentStore;
   private lastSeq = 0;
-  private list: DeploymentView[] | undefined;
 
   constructor(
     private readonly db: Db,
@@ -62,8 +61,7 @@ export class AttachedEngine {
   }
 
   get deployments(): DeploymentView[] {
-    this.list ??= [...this.views.values()];
-    return this.list;
+    return this.views.all;
   }
 
   get(id: string): DeploymentView | undefined {
@@ -71,8 +69,7 @@ export class AttachedEngine {
   }
 
   on(listener: EngineListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.views.on(listener);
   }
 
   /** Reads what the engine wrote since the last call: new audit entries and every in-flight deployment. */
@@ -87,7 +84,7 @@ export class AttachedEngine {
         this.lastSeq = entry.seq;
         this.note(entry);
         if (entry.deploymentId) touched.add(entry.deploymentId);
-        for (const l of this.listeners) l({ kind: 'audit', entry });
+        this.views.emit({ kind: 'audit', entry });
       }
     }
     for (const row of this.rows.inFlight()) {
@@ -104,7 +101,7 @@ export class AttachedEngine {
 
   private changed(view: DeploymentView | undefined): void {
     if (!view) return;
-    for (const l of this.listeners) l({ kind: 'changed', deployment: view });
+    this.views.emit({ kind: 'changed', deployment: view });
   }
 
   private note(entry: AuditEntry): void {
@@ -136,13 +133,7 @@ export class AttachedEngine {
       if (!finished) return undefined;
       view = finished;
     }
-    const known = this.views.get(row.id);
-    if (known) Object.assign(known, view); // the same object: the console's selection and rows stay put
-    else {
-      this.views.set(row.id, view);
-      this.list = undefined;
-    }
-    return known ?? view;
+    return this.views.upsert(view);
   }
 
   /**
