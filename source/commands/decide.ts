@@ -5,7 +5,6 @@
 import { userInfo } from 'node:os';
 import { sanitize } from '../domain/sanitize.js';
 import { dbPath, openDatabase } from '../store/database.js';
-import { Lease } from '../store/lease.js';
 import type { OperatorAction } from '../store/submissions.js';
 import type { CommandIo } from './io.js';
 import { UsageError } from './io.js';
@@ -27,12 +26,12 @@ export async function decideCommand(action: OperatorAction, id: string | undefin
   const actor = flags.as ?? userInfo().username;
   const db = openDatabase(dbPath(flags.db));
   try {
-    const now = Date.now();
-    if (!new Lease(db, 'engine', 'cli').liveHolder(now)) {
+    const client = new LocalEngineClient(db, actor, { answerMs: DECIDE_ANSWER_MS });
+    if (!client.engineRunning()) {
       io.err(`error: no engine is running to apply the ${action} (start \`genops-tui engine\` or the console); nothing was queued`);
       return ENGINE_UNAVAILABLE_EXIT;
     }
-    return await decideThrough(new LocalEngineClient(db, actor, { answerMs: DECIDE_ANSWER_MS }), action, id, flags.reason?.trim(), io);
+    return await decideThrough(client, action, id, flags.reason?.trim(), io);
   } finally {
     db.close();
   }
