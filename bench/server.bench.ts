@@ -48,8 +48,9 @@ function tokenFor(db: string, name: string, role: string): string {
 
 async function serve(db: string, port: number): Promise<ChildProcessWithoutNullStreams> {
   // --expose-gc and the preload: SIGUSR2 makes the server collect garbage before its memory is read.
+  // SERVE_NODE_ARGS adds Node flags to the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
   const gcOnSignal = pathToFileURL(join(process.cwd(), 'dist', 'bench', 'gc-on-signal.js')).href;
-  const child = spawn(process.execPath, ['--expose-gc', '--import', gcOnSignal, CLI, 'serve', '--listen', `127.0.0.1:${port}`, '--db', db, '--catalog', 'fixtures/catalog.yaml', '--config', CONFIG, '--rate-limit', '10000000']);
+  const child = spawn(process.execPath, [...(process.env.SERVE_NODE_ARGS?.split(' ') ?? []), '--expose-gc', '--import', gcOnSignal, CLI, 'serve', '--listen', `127.0.0.1:${port}`, '--db', db, '--catalog', 'fixtures/catalog.yaml', '--config', CONFIG, '--rate-limit', '10000000']);
   await new Promise<void>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -187,10 +188,27 @@ export async function runServerBench(): Promise<void> {
       }
       return { delays, parsed, seconds, serverCpuMs, clientCpuMs, complete: complete + (parsed.length >= tsOf.size ? 1 : 0), events: tsOf.size };
     };
-    // The same burst with one subscriber first: what the engine's own burst work costs, apart from the fan-out.
-    const alone = await burst(1, 'alone');
-    const crowd = await burst(200, 'burst');
+    /** The server's own figure: entries written to the open streams, by histogram bucket (le, in s → count). */
+    const writtenBuckets = async (): Promise<Map<string, number>> => {
+      const text = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${viewer}` } })).text();
+      return new Map([...text.matchAll(/^genops_event_stream_delay_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)].map((m) => [m[1]!, Number(m[2])]));
+    };
+    // Three rounds, the same burst with one subscriber (what the engine's own burst work costs, apart from the
+    // fan-out) then with 200: this machine is shared and noisy, so the round in the middle is the one reported.
+    const rounds: Array<{ alone: Awaited<ReturnType<typeof burst>>; crowd: Awaited<ReturnType<typeof burst>>; written: Map<string, number> }> = [];
+    for (let r = 0; r < 3; r++) {
+      const alone = await burst(1, `alone${r}`);
+      const before = await writtenBuckets();
+      const crowd = await burst(200, `burst${r}`);
+      const after = await writtenBuckets();
+      rounds.push({ alone, crowd, written: new Map([...after].map(([le, count]) => [le, count - (before.get(le) ?? 0)])) });
+    }
+    const p99Of = (xs: number[]): number => quantile(xs, 0.99);
+    const middle = [...rounds].sort((a, b) => p99Of(a.crowd.delays) - p99Of(b.crowd.delays))[1]!;
+    const { alone, crowd, written } = middle;
     const { delays, seconds: burstSeconds } = crowd;
+    const writtenAll = written.get('+Inf') ?? NaN;
+    const writtenWithin = (le: string): number => round(((written.get(le) ?? NaN) / writtenAll) * 100);
 
     // 4. 10,000 requests with bad tokens (32 at a time) while one client times /healthz and a valid status read.
     const probe: number[] = [];
@@ -260,10 +278,12 @@ export async function runServerBench(): Promise<void> {
         { metric: 'HTTP overhead over local, p50', value: round(overhead), unit: 'ms', target: '≤ 10 ms', met: overhead <= 10 },
         { metric: 'status reads (GET /v1/deployments/:id), 8 clients', value: Math.round(readsPerSecond), unit: 'requests/s' },
         { metric: 'SSE: 200 subscribers, 100-deployment burst: delivery delay p50', value: quantile(delays, 0.5), unit: 'ms' },
-        { metric: 'SSE delivery delay p99', value: sseP99, unit: 'ms', target: '≤ 50 ms', met: sseP99 <= 50 },
+        { metric: 'SSE delivery delay p99 (the middle of 3 rounds)', value: sseP99, unit: 'ms', target: '≤ 50 ms', met: sseP99 <= 50 },
+        { metric: 'SSE delivery delay p99 in each round', value: sseP99, unit: `ms (rounds: ${rounds.map((r) => p99Of(r.crowd.delays)).join(', ')} ms)` },
+        { metric: 'the server\'s side of it (genops_event_stream_delay_seconds): entries written to the 200 streams within 10 / 25 / 50 ms of their timestamp', value: writtenWithin('0.01'), unit: `% / ${writtenWithin('0.025')}% / ${writtenWithin('0.05')}% (of ${writtenAll.toLocaleString('en-US')})` },
         { metric: 'of them the one subscriber parsing every event as our clients do (readEvents + JSON): p99', value: quantile(crowd.parsed, 0.99), unit: 'ms' },
         { metric: 'the same burst with 1 subscriber (the engine\'s burst work without the fan-out): delay p50', value: quantile(alone.delays, 0.5), unit: 'ms' },
-        { metric: 'the same burst with 1 subscriber: delay p99', value: quantile(alone.delays, 0.99), unit: 'ms' },
+        { metric: 'the same burst with 1 subscriber: delay p99', value: quantile(alone.delays, 0.99), unit: `ms (rounds: ${rounds.map((r) => p99Of(r.alone.delays)).join(', ')} ms)` },
         { metric: 'subscribers that received every one of the burst\'s entries', value: crowd.complete, unit: `of 200 (${crowd.events.toLocaleString('en-US')} entries each)` },
         { metric: 'server CPU during the burst: 200 subscribers / 1 subscriber', value: crowd.serverCpuMs, unit: `ms / ${alone.serverCpuMs} ms` },
         { metric: 'the subscribers\' process CPU during the burst (200 streams read)', value: crowd.clientCpuMs, unit: 'ms' },
@@ -282,7 +302,7 @@ export async function runServerBench(): Promise<void> {
       [
         `A separate \`genops-tui serve\` process with ${CONFIG} (bake 0, one 10 ms sample per stage, poll 10 ms) and --rate-limit 10000000: in the flood no request is turned away by the limit, so every one is refused with 401 and audited (the worst case for the server).`,
         'HTTP round trips use the client `gate --server` uses (HttpEngineClient), without starting Node; local ones do what `gate` does (the SQLite queue), polling every 2 ms instead of 25.',
-        'SSE delay is measured from the audit entry\'s timestamp (the server\'s clock, the same machine) to the subscriber reading it; an entry is stamped when the engine\'s transaction begins, so the delay includes the rest of that transaction (in a burst it carries many deployments at once). The subscribers run in a process of their own (bench/sse-subscribers.ts), as real clients would; one parses every event as our clients do, the other 199 note per chunk read which ids had arrived (the seqs are consecutive), so their delays count every event without 199 parsers competing with the server for the 2 cores.',
+        'SSE delay is measured from the audit entry\'s timestamp (the server\'s clock, the same machine) to the subscriber reading it; an entry is stamped when the engine\'s transaction begins. The engine loop spends at most 5 ms of a pass on new requests and 5 ms on due deployments before it lets the server answer requests and write to the streams (LiveRunner SLICE_MS), and a pass\'s entries are written to the streams as soon as it ends (EventHub.pokeAfterTask). The subscribers run in a process of their own (bench/sse-subscribers.ts), as real clients would; one parses every event as our clients do, the other 199 note per chunk read which ids had arrived (the seqs are consecutive), so their delays count every event without 199 parsers competing with the server for the 2 cores.',
         `Load average (1 min) at the start: ${loadAtStart.toFixed(1)}; at the end: ${(loadavg()[0] ?? NaN).toFixed(1)} (${cpus().length} cores).`,
         `Memory: ${WARM.toLocaleString('en-US')} deployments are served first (warm-up: caches fill, code is compiled), then ${MANY.toLocaleString('en-US')} are measured. ` + '`serve` keeps the 200 most recent finished deployments\' views (Engine.keepFinished) and reads older ones from the store. The server runs with --expose-gc and collects garbage (SIGUSR2, bench/gc-on-signal.ts) before each reading, so the V8 heap figures are live objects; RSS beyond the heap is native memory (SQLite\'s page cache, the native HNSW index of past deployments, which grows with history by design, and the allocator\'s arenas), not broken down here.',
       ],

@@ -425,14 +425,25 @@ export class Engine {
     return min === Infinity ? undefined : min;
   }
 
-  /** Delivers the clock to every deployment whose deadline has come. */
-  tick(): void {
+  /**
+   * Delivers the clock to every deployment whose deadline has come, in one transaction; or, when `enough` turns
+   * true first, to those woken until then (at least one), and says that some are still due.
+   */
+  tick(enough?: () => boolean): boolean {
     const now = this.deps.clock.now();
     if (this.stale.size > 0) this.tx(() => undefined);
     const due = [...this.live.values()].filter((live) => live.wakeAt <= now);
-    if (due.length === 0) return;
-    this.tx(() => {
-      for (const live of due) this.wake(live, now);
+    if (due.length === 0) return false;
+    // In slices, the longest overdue first: otherwise the deployments first in the map, due again by the next
+    // slice, would be woken every time and those after them never.
+    if (enough) due.sort((a, b) => a.wakeAt - b.wakeAt);
+    return this.tx(() => {
+      let woken = 0;
+      for (const live of due) {
+        this.wake(live, now);
+        if (++woken < due.length && enough?.()) return true;
+      }
+      return false;
     });
   }
 

@@ -128,7 +128,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions = {})
   }) as unknown as FastifyInstance;
   const hub = new EventHub(deps.engine.audit);
   const stopHub = deps.engine.on((e) => {
-    if (e.kind === 'audit') hub.poke();
+    if (e.kind === 'audit') hub.pokeAfterTask();
   });
   const metrics = serverMetrics(deps.engine, hub);
   const ctx: ApiContext = {

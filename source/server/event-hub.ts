@@ -19,11 +19,13 @@ const PAGE = 1_000;
 export class EventHub {
   /** In-process observers (metrics, the log line), entry by entry. */
   private readonly followers = new Set<EntryListener>();
+  private readonly writtenListeners = new Set<(entries: readonly AuditEntry[]) => void>();
   /** Streams of every entry. */
   private readonly everything = new Set<BatchListener>();
   /** Streams of one deployment's entries, by deployment id. */
   private readonly byDeployment = new Map<string, Set<BatchListener>>();
   private scheduled = false;
+  private scheduledSoon = false;
   private head: number;
 
   constructor(private readonly audit: AuditLog) {
@@ -36,14 +38,28 @@ export class EventHub {
   }
 
   /**
-   * Something was appended: read it once, after the current turn of the event loop, so the transactions of
-   * one turn (a tick, the HTTP requests read together) go out as one batch.
+   * Something was appended: read it once, after the current turn of the event loop, so the HTTP requests read
+   * together (a flood of refusals, each audited) go out as one batch.
    */
   poke(): void {
     if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
+      this.flush();
+    });
+  }
+
+  /**
+   * The engine appended: read it as soon as the task that appended ends (the engine loop's pass, bounded in
+   * time), before the event loop turns to the requests that arrived meanwhile. A burst of requests read in one
+   * turn would otherwise hold every event of the pass before it for as long as they take.
+   */
+  pokeAfterTask(): void {
+    if (this.scheduledSoon) return;
+    this.scheduledSoon = true;
+    queueMicrotask(() => {
+      this.scheduledSoon = false;
       this.flush();
     });
   }
@@ -55,7 +71,6 @@ export class EventHub {
       const last = entries[entries.length - 1];
       if (last === undefined) return;
       this.head = last.seq;
-      for (const f of this.followers) for (const e of entries) f(e);
       for (const l of this.everything) l(entries);
       if (this.byDeployment.size > 0) {
         // One pass groups the batch; each deployment's subscribers share its slice.
@@ -68,6 +83,10 @@ export class EventHub {
         }
         for (const [id, g] of groups) for (const l of this.byDeployment.get(id) ?? []) l(g);
       }
+      // In-process observers (the delivery metric, other metrics, the log line) after the streams: a subscriber
+      // does not wait on them.
+      if (this.everything.size + this.byDeployment.size > 0) for (const w of this.writtenListeners) w(entries);
+      for (const f of this.followers) for (const e of entries) f(e);
       if (entries.length < PAGE) return;
     }
   }
@@ -110,6 +129,12 @@ export class EventHub {
   /** Up to a page of entries after `after`, from the table: a long replay is read a page at a time. */
   page(after: number): AuditEntry[] {
     return this.audit.since(after, PAGE);
+  }
+
+  /** Told each batch once it has been handed to the open streams (none open: not told): the delivery metric. */
+  onWritten(listener: (entries: readonly AuditEntry[]) => void): () => void {
+    this.writtenListeners.add(listener);
+    return () => this.writtenListeners.delete(listener);
   }
 
   /** For in-process observers (metrics) that only want what comes from now on. */

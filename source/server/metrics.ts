@@ -54,6 +54,16 @@ export function serverMetrics(engine: Engine, hub: EventHub): ServerMetrics {
   const stage = new Histogram({ name: 'genops_stage_duration_seconds', help: 'From a traffic shift to the stage verdict', labelNames: ['verdict'], buckets: DURATION_BUCKETS, registers: [registry] });
   const refusals = new Counter({ name: 'genops_http_refusals_total', help: 'HTTP calls refused (401/403), by reason', labelNames: ['reason'], registers: [registry] });
   const requests = new Counter({ name: 'genops_http_requests_total', help: 'HTTP requests answered', labelNames: ['route', 'method', 'status'], registers: [registry] });
+  const streamDelay = new Histogram({
+    name: 'genops_event_stream_delay_seconds',
+    help: "From an audit entry's timestamp to its being written to the open event streams (observed while any are open)",
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const stopWritten = hub.onWritten((entries) => {
+    const now = Date.now();
+    for (const e of entries) streamDelay.observe(Math.max(0, now - Date.parse(e.ts)) / 1000);
+  });
   const shiftedAt = new Map<string, number>();
   const finishedByState = new Map<string, number>();
   const stop = hub.follow((e) => {
@@ -69,5 +79,13 @@ export function serverMetrics(engine: Engine, hub: EventHub): ServerMetrics {
       if (typeof e.payload.cycleMs === 'number') roundTrip.observe({ outcome: String(e.payload.outcome) }, e.payload.cycleMs / 1000);
     }
   });
-  return { registry, refusals, requests, stop };
+  return {
+    registry,
+    refusals,
+    requests,
+    stop: () => {
+      stop();
+      stopWritten();
+    },
+  };
 }

@@ -121,6 +121,7 @@ describe('deployments over HTTP', () => {
     expect(text).toMatch(/genops_gate_round_trip_seconds_count\{outcome="rolled_back"\} 1/);
     expect(text).toMatch(/genops_gate_round_trip_seconds_count\{outcome="succeeded"\} 1/);
     expect(text).toMatch(/genops_stage_duration_seconds_count\{verdict="Pass"\} [1-9]/);
+    expect(text).toContain('genops_event_stream_delay_seconds_bucket{le="0.05"}');
     expect(text).toMatch(/genops_http_refusals_total\{reason="own_request"\} 2/);
   });
 });

@@ -81,4 +81,40 @@ describe('EventHub', () => {
     await new Promise((r) => setImmediate(r));
     expect(batches).toEqual([[1, 2]]);
   });
+
+  it('pokeAfterTask hands out when the appending task ends, before the next callback of the same turn', async () => {
+    const { audit, hub } = setup();
+    const order: string[] = [];
+    hub.subscribe(0, (b) => void order.push(`batch ${b.map((e) => e.seq).join(',')}`));
+    // The engine's pass appends twice; a request read in the same turn comes next. (poke would wait for it.)
+    setTimeout(() => {
+      audit.append([entry('a')]);
+      hub.pokeAfterTask();
+      audit.append([entry('b')]);
+      hub.pokeAfterTask();
+      order.push('pass ends');
+    }, 0);
+    setTimeout(() => order.push('next callback'), 0);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(order).toEqual(['pass ends', 'batch 1,2', 'next callback']);
+  });
+
+  it('onWritten is told each batch once it went to open streams, and not while none is open', () => {
+    const { audit, hub } = setup();
+    const written: number[][] = [];
+    hub.onWritten((b) => void written.push(b.map((e) => e.seq)));
+    audit.append([entry('a')]);
+    hub.flush();
+    expect(written).toEqual([]);
+    const got: number[] = [];
+    const stop = hub.subscribe(1, (b) => void got.push(...b.map((e) => e.seq)), 'b');
+    audit.append([entry('b'), entry('c')]);
+    hub.flush();
+    expect(got).toEqual([2]);
+    expect(written).toEqual([[2, 3]]);
+    stop();
+    audit.append([entry('b')]);
+    hub.flush();
+    expect(written).toEqual([[2, 3]]);
+  });
 });
