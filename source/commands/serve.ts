@@ -56,9 +56,10 @@ export async function serveCommand(flags: ServeFlags, io: CommandIo): Promise<nu
   const stored = storedViews(live.ctx.db, live.engine.audit, (id) => live.ctx.catalog.get(id)?.service.tier ?? 'medium', live.config.plans);
   // Requests over HTTP take the queue a local gate's take: the live loop assesses them (a model advisor too) and
   // withdraws a watched one whose client went quiet.
-  const queue = new SubmissionQueue({ submissions: new Submissions(live.ctx.db), wake: () => live.runner.wake(), nextPass: () => live.runner.nextPass(), view: (id) => live.engine.get(id) ?? stored(id), isReady: () => leased });
+  const queue = new SubmissionQueue({ submissions: new Submissions(live.ctx.db), wake: () => live.runner.wake(), view: (id) => live.engine.get(id) ?? stored(id), isReady: () => leased });
   // A server runs for months: finished deployments leave memory (the most recent stay) and are read from
   // the store when asked; the list pages them from SQLite.
+  live.runner.onSettled = (id) => queue.settled(id);
   live.engine.keepFinished(KEEP_FINISHED, stored);
   const server = await buildServer({ engine: live.engine, tokens: new TokenStore(live.ctx.db), clock: { now: () => Date.now() }, isReady: () => leased, stored, verify, queue, finishedRows: finishedRows(live.ctx.db) }, options);
   server.ctx.hub.follow((a) => {

@@ -46,6 +46,8 @@ export class LiveRunner {
   onLostLease: (() => void) | undefined;
   /** Called when the engine must stop for good (its database file was replaced or deleted). */
   onFatal: ((message: string) => void) | undefined;
+  /** Called once a submission has been taken or refused (committed): a waiter in this process looks now. */
+  onSettled: ((id: string) => void) | undefined;
 
   constructor(private readonly deps: LiveRunnerDeps) {}
 
@@ -60,13 +62,6 @@ export class LiveRunner {
     log(`engine started (${lease.holder}); resumed ${resumed} in-flight deployment${resumed === 1 ? '' : 's'}`);
     this.running = true;
     this.schedule(0);
-  }
-
-  private passWaiters: Array<() => void> = [];
-
-  /** Resolves when the next pass has ended (whatever it did): a waiter in this process looks again then. */
-  nextPass(): Promise<void> {
-    return new Promise((resolve) => this.passWaiters.push(resolve));
   }
 
   /** Something was queued in this process (a request over HTTP): run a pass now rather than at the next poll. */
@@ -100,9 +95,6 @@ export class LiveRunner {
       this.schedule(delay);
     } finally {
       this.passing = false;
-      const waiters = this.passWaiters;
-      this.passWaiters = [];
-      for (const resolve of waiters) resolve();
     }
   }
 
@@ -155,6 +147,7 @@ export class LiveRunner {
       engine.atomically(() => {
         if (submissions.refuse(s.id, why)) engine.note('submission_refused', null, { requestId: s.id, reason: why, stale });
       });
+      this.onSettled?.(s.id);
       log(`refused ${sanitize(s.id)}: ${sanitize(why)}`);
     };
     if (s.deadline !== null && s.deadline < now) {
@@ -176,6 +169,7 @@ export class LiveRunner {
         if (submissions.accept(s.id)) engine.submit(request, s.via, assessment);
       });
       this.arrivals.delete(s.id);
+      this.onSettled?.(s.id);
     } catch (error) {
       // Only a refusal is final; anything else (a busy database) leaves the request queued for the next pass.
       if (!(error instanceof ActionRefused)) throw error;

@@ -17,8 +17,6 @@ export interface SubmissionQueueDeps {
   submissions: Submissions;
   /** Runs the engine's loop now rather than at its next poll. */
   wake: () => void;
-  /** Resolves after the engine loop's next pass: the submission's status is looked at again then. */
-  nextPass?: () => Promise<void>;
   /** The engine's view of a deployment, once it has taken the request. */
   view: (id: string) => DeploymentView | undefined;
   /** False when this process's engine does not hold the lease (nothing would take the request). */
@@ -30,6 +28,8 @@ export interface SubmissionQueueDeps {
 }
 
 export class SubmissionQueue {
+  /** Submissions waited on here, by id: told when this process's engine took or refused them. */
+  private readonly waiting = new Map<string, () => void>();
   private readonly time: WaitTime;
   readonly windowMs: number;
   private readonly pollMs: number;
@@ -72,9 +72,17 @@ export class SubmissionQueue {
         renewed = now;
         submissions.keepAlive(request.id, now + this.windowMs);
       }
-      // After the loop's next pass (when it may have taken the request), or a poll interval, whichever is first.
-      await (this.deps.nextPass ? Promise.race([this.deps.nextPass(), this.time.sleep(this.pollMs)]) : this.time.sleep(this.pollMs));
+      // When the engine says it took or refused this one, or after a poll interval (a change made by another
+      // process, the client hanging up), whichever is first. Only this request's own handler wakes: in a burst
+      // of a hundred, each pass does not send every waiting handler back to the database.
+      await Promise.race([new Promise<void>((resolve) => this.waiting.set(request.id, resolve)), this.time.sleep(this.pollMs)]);
+      this.waiting.delete(request.id);
     }
+  }
+
+  /** This process's engine took or refused the request `id` (committed): its waiting handler looks now. */
+  settled(id: string): void {
+    this.waiting.get(id)?.();
   }
 
   /** A watching client is still there: its request's deadline moves on. False when it is not a watched, live request. */

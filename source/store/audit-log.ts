@@ -4,6 +4,8 @@
 import * as crypto from 'node:crypto';
 import { canonicalEntry } from './canonical-entry.js';
 import type { Db } from './database.js';
+import { preparedOnce } from './prepared-once.js';
+import type { Statement } from './prepared-once.js';
 import { MerkleLog } from './merkle-log.js';
 
 export type ActorKind = 'ai' | 'human' | 'system' | 'policy';
@@ -48,7 +50,11 @@ export class AuditLog {
   /** The RFC 9162 tree over the same entries, extended in the append's transaction (issue 16). */
   readonly merkle: MerkleLog;
 
+  /** The readers' queries (the event stream reads `since` after every pass): compiled once. */
+  private readonly sql: (text: string) => Statement;
+
   constructor(private readonly db: Db) {
+    this.sql = preparedOnce(db);
     this.merkle = new MerkleLog(db);
     this.insert = db.prepare('INSERT INTO audit (seq, deployment_id, canonical, prev_hash, hash) VALUES (?, ?, ?, ?, ?)');
     this.insertGroup = db.prepare(`INSERT INTO audit (seq, deployment_id, canonical, prev_hash, hash) VALUES ${Array(INSERT_GROUP).fill('(?, ?, ?, ?, ?)').join(', ')}`);
@@ -106,12 +112,12 @@ export class AuditLog {
   }
 
   count(): number {
-    return (this.db.prepare('SELECT count(*) FROM audit').pluck().get() as number) ?? 0;
+    return (this.sql('SELECT count(*) FROM audit').pluck().get() as number) ?? 0;
   }
 
   /** The last n entries, oldest first, decoded from the hashed bytes. */
   tail(n: number): AuditEntry[] {
-    const rows = this.db.prepare('SELECT canonical, hash FROM (SELECT seq, canonical, hash FROM audit ORDER BY seq DESC LIMIT ?) ORDER BY seq').raw(true).all(n) as Array<[Buffer, Buffer]>;
+    const rows = this.sql('SELECT canonical, hash FROM (SELECT seq, canonical, hash FROM audit ORDER BY seq DESC LIMIT ?) ORDER BY seq').raw(true).all(n) as Array<[Buffer, Buffer]>;
     return rows.map(decode);
   }
 
@@ -128,11 +134,11 @@ export class AuditLog {
 
   /** Entries after `seq`, oldest first, at most `limit` (a reader following the trail as it grows). */
   since(seq: number, limit = 5_000): AuditEntry[] {
-    return (this.db.prepare('SELECT canonical, hash FROM audit WHERE seq > ? ORDER BY seq LIMIT ?').raw(true).all(seq, limit) as Array<[Buffer, Buffer]>).map(decode);
+    return (this.sql('SELECT canonical, hash FROM audit WHERE seq > ? ORDER BY seq LIMIT ?').raw(true).all(seq, limit) as Array<[Buffer, Buffer]>).map(decode);
   }
 
   forDeployment(deploymentId: string): AuditEntry[] {
-    return (this.db.prepare('SELECT canonical, hash FROM audit WHERE deployment_id = ? ORDER BY seq').raw(true).all(deploymentId) as Array<[Buffer, Buffer]>).map(decode);
+    return (this.sql('SELECT canonical, hash FROM audit WHERE deployment_id = ? ORDER BY seq').raw(true).all(deploymentId) as Array<[Buffer, Buffer]>).map(decode);
   }
 }
 

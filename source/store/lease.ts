@@ -26,8 +26,12 @@ export class Lease {
   readonly holder: string;
   private readonly host = hostname();
 
+  /** Run on every engine pass. */
+  private readonly renewStmt;
+
   constructor(private readonly db: Db, private readonly name = 'engine', holder?: string) {
     this.holder = holder ?? `${this.host}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+    this.renewStmt = db.prepare('UPDATE leases SET expires_at = ? WHERE name = ? AND holder = ?');
   }
 
   current(): LeaseHolder | undefined {
@@ -59,7 +63,7 @@ export class Lease {
 
   /** Extends our lease; false when another engine has taken it over. */
   renew(now: number): boolean {
-    return this.db.prepare('UPDATE leases SET expires_at = ? WHERE name = ? AND holder = ?').run(now + LEASE_MS, this.name, this.holder).changes === 1;
+    return this.renewStmt.run(now + LEASE_MS, this.name, this.holder).changes === 1;
   }
 
   release(): void {

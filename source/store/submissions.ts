@@ -4,6 +4,8 @@
 // engine taking the request can race without both winning.
 import type { DeploymentRequest } from '../domain/schemas.js';
 import type { Db } from './database.js';
+import { preparedOnce } from './prepared-once.js';
+import type { Statement } from './prepared-once.js';
 
 export type OperatorAction = 'approve' | 'reject' | 'withdraw' | 'pause' | 'resume' | 'promote' | 'abort' | 'resolve';
 
@@ -46,7 +48,12 @@ export interface WaitTime {
 export const REAL_TIME: WaitTime = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
 
 export class Submissions {
-  constructor(private readonly db: Db) {}
+  /** Every query here runs on each engine pass or each waiting client's look: compiled once. */
+  private readonly sql: (text: string) => Statement;
+
+  constructor(db: Db) {
+    this.sql = preparedOnce(db);
+  }
 
   /**
    * Queues a request; false when its id was already submitted. `watched`: a gate waits for it and keeps the
@@ -54,14 +61,13 @@ export class Submissions {
    */
   submit(request: DeploymentRequest, now: number, deadline: number | null, watched = false, via: SubmissionVia = 'gate'): boolean {
     return (
-      this.db
-        .prepare("INSERT INTO submissions (id, request, submitted_at, status, deadline, watched, via) VALUES (?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT(id) DO NOTHING")
+      this.sql("INSERT INTO submissions (id, request, submitted_at, status, deadline, watched, via) VALUES (?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT(id) DO NOTHING")
         .run(request.id, JSON.stringify(request), now, deadline, watched ? 1 : 0, via).changes === 1
     );
   }
 
   pending(limit = 100): PendingSubmission[] {
-    return (this.db.prepare("SELECT id, request, deadline, via FROM submissions WHERE status = 'pending' ORDER BY submitted_at, id LIMIT ?").all(limit) as Array<{ id: string; request: string; deadline: number | null; via: SubmissionVia }>).map((r) => ({
+    return (this.sql("SELECT id, request, deadline, via FROM submissions WHERE status = 'pending' ORDER BY submitted_at, id LIMIT ?").all(limit) as Array<{ id: string; request: string; deadline: number | null; via: SubmissionVia }>).map((r) => ({
       id: r.id,
       request: JSON.parse(r.request) as DeploymentRequest,
       deadline: r.deadline,
@@ -71,21 +77,21 @@ export class Submissions {
 
   /** The engine takes a pending request; false when its gate withdrew it first. */
   accept(id: string): boolean {
-    return this.db.prepare("UPDATE submissions SET status = 'accepted' WHERE id = ? AND status = 'pending'").run(id).changes === 1;
+    return this.sql("UPDATE submissions SET status = 'accepted' WHERE id = ? AND status = 'pending'").run(id).changes === 1;
   }
 
   refuse(id: string, error: string): boolean {
-    return this.db.prepare("UPDATE submissions SET status = 'refused', error = ? WHERE id = ? AND status = 'pending'").run(error, id).changes === 1;
+    return this.sql("UPDATE submissions SET status = 'refused', error = ? WHERE id = ? AND status = 'pending'").run(error, id).changes === 1;
   }
 
   /** The gate gives up before the engine took its request; false when the engine took (or refused) it first. */
   withdrawPending(id: string, why: string): boolean {
-    return this.db.prepare("UPDATE submissions SET status = 'withdrawn', error = ? WHERE id = ? AND status = 'pending'").run(why, id).changes === 1;
+    return this.sql("UPDATE submissions SET status = 'withdrawn', error = ? WHERE id = ? AND status = 'pending'").run(why, id).changes === 1;
   }
 
   /** The gate is still waiting: moves the deadline of its request on, before and after the engine took it. */
   keepAlive(id: string, deadline: number): void {
-    this.db.prepare("UPDATE submissions SET deadline = ? WHERE id = ? AND status IN ('pending', 'accepted')").run(deadline, id);
+    this.sql("UPDATE submissions SET deadline = ? WHERE id = ? AND status IN ('pending', 'accepted')").run(deadline, id);
   }
 
   /**
@@ -93,12 +99,12 @@ export class Submissions {
    * a gate over HTTP could not keep its deadline moving, and a dead gate cannot be told from one cut off.
    */
   renewWatched(deadline: number): number {
-    return this.db.prepare("UPDATE submissions SET deadline = ? WHERE watched = 1 AND status = 'accepted' AND deadline < ?").run(deadline, deadline).changes;
+    return this.sql("UPDATE submissions SET deadline = ? WHERE watched = 1 AND status = 'accepted' AND deadline < ?").run(deadline, deadline).changes;
   }
 
   /** Whether a watched request of this id is waiting or running (a keep-alive for anything else is refused). */
   isWatched(id: string): boolean {
-    return this.db.prepare("SELECT 1 FROM submissions WHERE id = ? AND watched = 1 AND status IN ('pending', 'accepted')").get(id) !== undefined;
+    return this.sql("SELECT 1 FROM submissions WHERE id = ? AND watched = 1 AND status IN ('pending', 'accepted')").get(id) !== undefined;
   }
 
   /**
@@ -106,42 +112,41 @@ export class Submissions {
    * first. The engine withdraws those still running and unwatches the rest (their gate simply ended).
    */
   abandoned(now: number, limit = 100): Array<{ id: string; deadline: number }> {
-    return this.db.prepare("SELECT id, deadline FROM submissions WHERE watched = 1 AND status = 'accepted' AND deadline < ? ORDER BY deadline LIMIT ?").all(now, limit) as Array<{ id: string; deadline: number }>;
+    return this.sql("SELECT id, deadline FROM submissions WHERE watched = 1 AND status = 'accepted' AND deadline < ? ORDER BY deadline LIMIT ?").all(now, limit) as Array<{ id: string; deadline: number }>;
   }
 
   /** Nobody watches it any more (the engine acted on an abandoned request, or the gate ended). */
   unwatch(id: string): void {
-    this.db.prepare('UPDATE submissions SET watched = 0 WHERE id = ?').run(id);
+    this.sql('UPDATE submissions SET watched = 0 WHERE id = ?').run(id);
   }
 
   status(id: string): { status: 'pending' | 'accepted' | 'refused' | 'withdrawn'; error: string | null } | undefined {
-    return this.db.prepare('SELECT status, error FROM submissions WHERE id = ?').get(id) as { status: 'pending' | 'accepted' | 'refused' | 'withdrawn'; error: string | null } | undefined;
+    return this.sql('SELECT status, error FROM submissions WHERE id = ?').get(id) as { status: 'pending' | 'accepted' | 'refused' | 'withdrawn'; error: string | null } | undefined;
   }
 
   /** Queues an action; `deadline` null means it stands until applied (a gate's withdrawal). */
   requestAction(deploymentId: string, action: OperatorAction, actor: string, reason: string | undefined, now: number, deadline: number | null): number {
     return Number(
-      this.db
-        .prepare('INSERT INTO operator_actions (deployment_id, action, actor, reason, requested_at, deadline) VALUES (?, ?, ?, ?, ?, ?)')
+      this.sql('INSERT INTO operator_actions (deployment_id, action, actor, reason, requested_at, deadline) VALUES (?, ?, ?, ?, ?, ?)')
         .run(deploymentId, action, actor, reason ?? null, now, deadline).lastInsertRowid,
     );
   }
 
   pendingActions(): PendingAction[] {
-    return this.db.prepare('SELECT id, deployment_id AS deploymentId, action, actor, reason, deadline FROM operator_actions WHERE done_at IS NULL ORDER BY id').all() as PendingAction[];
+    return this.sql('SELECT id, deployment_id AS deploymentId, action, actor, reason, deadline FROM operator_actions WHERE done_at IS NULL ORDER BY id').all() as PendingAction[];
   }
 
   finishAction(id: number, now: number, result: 'done' | 'refused', error?: string): void {
-    this.db.prepare('UPDATE operator_actions SET done_at = ?, result = ?, error = ? WHERE id = ? AND done_at IS NULL').run(now, result, error ?? null, id);
+    this.sql('UPDATE operator_actions SET done_at = ?, result = ?, error = ? WHERE id = ? AND done_at IS NULL').run(now, result, error ?? null, id);
   }
 
   /** The sender gives up on an action not yet taken; false when the engine answered first. */
   cancelAction(id: number, now: number, why: string): boolean {
-    return this.db.prepare("UPDATE operator_actions SET done_at = ?, result = 'cancelled', error = ? WHERE id = ? AND done_at IS NULL").run(now, why, id).changes === 1;
+    return this.sql("UPDATE operator_actions SET done_at = ?, result = 'cancelled', error = ? WHERE id = ? AND done_at IS NULL").run(now, why, id).changes === 1;
   }
 
   actionResult(id: number): { result: string | null; error: string | null } | undefined {
-    return this.db.prepare('SELECT result, error FROM operator_actions WHERE id = ?').get(id) as { result: string | null; error: string | null } | undefined;
+    return this.sql('SELECT result, error FROM operator_actions WHERE id = ?').get(id) as { result: string | null; error: string | null } | undefined;
   }
 
   /**

@@ -46,7 +46,8 @@ beforeAll(async () => {
   live.runner.start();
   const tokens = new TokenStore(live.ctx.db);
   for (const name of ['ci-a', 'ci-b']) secrets[name] = tokens.create(name, 'requester', null, 'test', Date.now()).secret;
-  const queue = new SubmissionQueue({ submissions: new Submissions(live.ctx.db), wake: () => live.runner.wake(), nextPass: () => live.runner.nextPass(), view: (id) => live.engine.get(id), isReady: () => true, windowMs: 3_000 });
+  const queue = new SubmissionQueue({ submissions: new Submissions(live.ctx.db), wake: () => live.runner.wake(), view: (id) => live.engine.get(id), isReady: () => true, windowMs: 3_000 });
+  live.runner.onSettled = (id) => queue.settled(id);
   server = await buildServer({ engine: live.engine, tokens, clock: { now: () => Date.now() }, isReady: () => true, queue });
   base = await server.app.listen({ host: '127.0.0.1', port: 0 });
 });
