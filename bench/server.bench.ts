@@ -188,7 +188,6 @@ export async function runServerBench(): Promise<void> {
         }
         if (seq >= head + tsOf.size) complete++;
       }
-      if (process.env.DEBUG_CHUNKS) console.error(`chunks per subscriber: ${arrivals.reduce((a, c) => a + c.length, 0) / Math.max(1, arrivals.length)}; driver cpu ${JSON.stringify(process.cpuUsage())}`);
       return { delays, parsed, seconds, serverCpuMs, clientCpuMs, complete: complete + (parsed.length >= tsOf.size ? 1 : 0), events: tsOf.size };
     };
     /** The server's own figure: entries written to the open streams, by histogram bucket (le, in s → count). */
