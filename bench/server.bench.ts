@@ -77,12 +77,13 @@ export async function runServerBench(): Promise<void> {
     const base = `http://127.0.0.1:${port}`;
     const server = await serve(dbFile, port);
     /** The server's resident set and V8 heap in use, MiB, from its own /metrics, after a full GC. */
-    const memoryOf = async (): Promise<{ rss: number; heap: number }> => {
+    const memoryOf = async (): Promise<{ rss: number; heap: number; heapTotal: number; external: number }> => {
       server.kill('SIGUSR2');
       await new Promise((r) => setTimeout(r, 1_000));
       const text = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${viewer}` } })).text();
       const mib = (re: RegExp): number => Number(re.exec(text)?.[1] ?? NaN) / 2 ** 20;
-      return { rss: mib(/genops_process_resident_memory_bytes (\d+)/), heap: mib(/genops_nodejs_heap_size_used_bytes (\d+)/) };
+      const m = { rss: mib(/genops_process_resident_memory_bytes (\d+)/), heap: mib(/genops_nodejs_heap_size_used_bytes (\d+)/), heapTotal: mib(/genops_nodejs_heap_size_total_bytes (\d+)/), external: mib(/genops_nodejs_external_memory_bytes (\d+)/) };
+      return m;
     };
     const client = new HttpEngineClient(base, ci);
     const db = openDatabase(dbFile);
@@ -253,15 +254,22 @@ export async function runServerBench(): Promise<void> {
     };
     const { rss: rssBeforeWarm } = await memoryOf();
     await serveMany('warm', WARM, async () => undefined);
-    const { rss: rssBefore, heap: heapBefore } = await memoryOf();
+    const before = await memoryOf();
+    const { rss: rssBefore, heap: heapBefore } = before;
     const manyStart = performance.now();
-    const quarters: Array<{ rss: number; heap: number }> = [];
+    /** A reading every tenth of the run (the last one is the end). */
+    const readings: Array<Awaited<ReturnType<typeof memoryOf>>> = [];
     await serveMany('many', MANY, async (done) => {
-      if (done > 0 && done % (MANY / 4) === 0) quarters.push(await memoryOf());
+      if (done > 0 && done % (MANY / 10) === 0) readings.push(await memoryOf());
     });
     const manySeconds = (performance.now() - manyStart) / 1000;
-    const { rss: rssEnd, heap: heapEnd } = await memoryOf();
-    const heapHalf = quarters[1]?.heap ?? NaN;
+    const end = await memoryOf();
+    readings.push(end);
+    const { rss: rssEnd, heap: heapEnd } = end;
+    const heapHalf = readings[4]?.heap ?? NaN;
+    /** Memory outside V8's heap (the native HNSW index, SQLite, buffers, the allocator), MiB: RSS less the heap V8 has committed. */
+    const native = (m: { rss: number; heapTotal: number }): number => m.rss - m.heapTotal;
+    const span = (xs: number[]): string => `${round(Math.min(...xs))}–${round(Math.max(...xs))}`;
     db.close();
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
@@ -296,17 +304,19 @@ export async function runServerBench(): Promise<void> {
         { metric: 'a valid status read during the flood: p99', value: round(quantile(probe, 0.99)), unit: 'ms' },
         { metric: 'server RSS after warm-up (after a full GC, as every memory figure)', value: round(rssStart), unit: 'MiB' },
         { metric: `server RSS before the warm-up run (after the figures above); after ${WARM.toLocaleString('en-US')} deployments of warm-up`, value: round(rssBeforeWarm), unit: `MiB; ${round(rssBefore)} MiB` },
-        { metric: `server RSS over the ${MANY.toLocaleString('en-US')} measured deployments, at each quarter`, value: round(rssBefore), unit: `MiB → ${quarters.map((q) => round(q.rss)).join(' → ')} → ${round(rssEnd)} MiB` },
+        { metric: `server RSS over the ${MANY.toLocaleString('en-US')} measured deployments, at each tenth`, value: round(rssBefore), unit: `MiB → ${readings.map((q) => round(q.rss)).join(' → ')} MiB` },
         { metric: `server RSS after ${MANY.toLocaleString('en-US')} deployments served (${round(manySeconds)} s), against before them`, value: round(rssEnd), unit: `MiB (${rssEnd >= rssBefore ? '+' : ''}${round(((rssEnd - rssBefore) / rssBefore) * 100)}%)`, target: 'no growth (within 10%)', met: rssEnd <= rssBefore * 1.1 },
         { metric: 'server V8 heap in use: after warm-up / before the run', value: round(heapStart), unit: `MiB / ${round(heapBefore)} MiB` },
         { metric: `server V8 heap in use after ${(MANY / 2).toLocaleString('en-US')} / ${MANY.toLocaleString('en-US')} deployments`, value: round(heapHalf), unit: `MiB / ${round(heapEnd)} MiB` },
+        { metric: 'of RSS, the heap V8 keeps committed (live objects and free pages it has not handed back) at these readings: from, to', value: round(before.heapTotal), unit: `MiB; ${span(readings.map((q) => q.heapTotal))} MiB` },
+        { metric: 'of RSS, memory outside the V8 heap (RSS less the committed heap): before the run → after it', value: round(native(before)), unit: `MiB → ${round(native(end))} MiB (${native(end) >= native(before) ? '+' : ''}${round(((native(end) - native(before)) / native(before)) * 100)}%; ${readings.map((q) => round(native(q))).join(', ')} MiB at each tenth)` },
       ],
       [
         `A separate \`genops-tui serve\` process with ${CONFIG} (bake 0, one 10 ms sample per stage, poll 10 ms) and --rate-limit 10000000: in the flood no request is turned away by the limit, so every one is refused with 401 and audited (the worst case for the server).`,
         'HTTP round trips use the client `gate --server` uses (HttpEngineClient), without starting Node; local ones do what `gate` does (the SQLite queue), polling every 2 ms instead of 25.',
         'SSE delay is measured from the audit entry\'s timestamp (the server\'s clock, the same machine) to the subscriber reading it; an entry is stamped when the engine\'s transaction begins. The engine loop spends at most 5 ms of a pass on new requests and 5 ms on due deployments before it lets the server answer requests and write to the streams (LiveRunner SLICE_MS), and a pass\'s entries are written to the streams as soon as it ends (EventHub.pokeAfterTask). The subscribers run in a process of their own (bench/sse-subscribers.ts), as real clients would; one parses every event as our clients do, the other 199 note per chunk read which ids had arrived (the seqs are consecutive), so their delays count every event without 199 parsers competing with the server for the 2 cores.',
         `Load average (1 min) at the start: ${loadAtStart.toFixed(1)}; at the end: ${(loadavg()[0] ?? NaN).toFixed(1)} (${cpus().length} cores).`,
-        `Memory: ${WARM.toLocaleString('en-US')} deployments are served first (warm-up: caches fill, code is compiled), then ${MANY.toLocaleString('en-US')} are measured. ` + '`serve` keeps the 200 most recent finished deployments\' views (Engine.keepFinished) and reads older ones from the store. The server runs with --expose-gc and collects garbage (SIGUSR2, bench/gc-on-signal.ts) before each reading, so the V8 heap figures are live objects; RSS beyond the heap is native memory (SQLite\'s page cache, the native HNSW index of past deployments, which grows with history by design, and the allocator\'s arenas), not broken down here.',
+        `Memory: ${WARM.toLocaleString('en-US')} deployments are served first (warm-up: caches fill, code is compiled), then ${MANY.toLocaleString('en-US')} are measured. ` + '`serve` keeps the 200 most recent finished deployments\' views (Engine.keepFinished) and reads older ones from the store. The server runs with --expose-gc and collects garbage (SIGUSR2, bench/gc-on-signal.ts) before each reading, so the V8 heap in use is live objects. RSS is that heap as V8 has it committed (after a full GC V8 keeps free pages, more or fewer with the allocation pattern of the moment: tens of MiB from one reading to the next) plus memory outside it: the native HNSW index and the vector matrix of past deployments (which grow with history, by design), SQLite\'s page cache, buffers and the allocator\'s arenas.',
       ],
     );
   });
