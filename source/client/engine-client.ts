@@ -71,6 +71,11 @@ export interface EngineClient {
   act(id: string, action: OperatorAction, reason?: string, options?: ActOptions): Promise<ActionAnswer>;
   /** Audit entries of one deployment (or all) after `after`, oldest first. */
   audit(after: number, deployment?: string): Promise<AuditEntry[]>;
+  /**
+   * Told when the engine stops answering (once, with why, while calls are retried) and when it answers again,
+   * so a client waiting minutes can say so instead of going quiet. Over HTTP only: locally the database is there.
+   */
+  onConnectionChange?: ((up: boolean, detail: string) => void) | undefined;
   close(): void;
 }
 

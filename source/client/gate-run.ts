@@ -48,6 +48,8 @@ export async function runGate(run: GateRun): Promise<number> {
   const say = (text: string): void => {
     if (!flags.json) io.err(text);
   };
+  // A server that goes away (restarted, the network) is retried in silence otherwise: said once, and its return.
+  client.onConnectionChange = (up, detail) => say(up ? 'the server answers again' : `the server does not answer (${sanitize(detail, 200)}): retrying`);
   const controller = new AbortController();
   // SIGHUP too: a dropped ssh session or a runner that loses its terminal is a cancel, not a reason to vanish.
   const cancel = (): void => controller.abort();

@@ -56,6 +56,9 @@ export class HttpEngineClient implements EngineClient {
   private me: string | undefined;
   private readonly retryMs: number;
   private readonly callTimeoutMs: number;
+  onConnectionChange: ((up: boolean, detail: string) => void) | undefined;
+  /** Whether the last exchange with the server failed (said once through onConnectionChange). */
+  private down = false;
 
   constructor(server: string, private readonly token: string, options: HttpClientOptions = {}) {
     this.base = server.replace(/\/+$/, '');
@@ -82,8 +85,12 @@ export class HttpEngineClient implements EngineClient {
         } catch {
           json = { message: text.slice(0, 500) };
         }
-        if (!TRANSIENT_STATUS.has(res.status)) return { status: res.status, json };
+        if (!TRANSIENT_STATUS.has(res.status)) {
+          this.reached(true, '');
+          return { status: res.status, json };
+        }
         last = `HTTP ${res.status}: ${String(json.message ?? '')}`;
+        this.reached(false, last);
         const retryAfter = Number(res.headers.get('retry-after'));
         if (res.status === 429 && retryAfter > 0) {
           if (Date.now() + retryAfter * 1000 > until) throw new Unreachable(`${this.base}: ${last}`);
@@ -93,13 +100,21 @@ export class HttpEngineClient implements EngineClient {
       } catch (error) {
         if (error instanceof Unreachable) throw error;
         if (signal?.aborted) throw error;
-        last = error instanceof Error ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ''}` : String(error);
+        last = failureText(error);
+        this.reached(false, last);
       }
       const delay = backoff.next(until);
       if (delay === undefined) throw new Unreachable(`${this.base}: ${last}`);
       await sleep(delay, signal);
       if (signal?.aborted) throw new Unreachable('cancelled');
     }
+  }
+
+  /** An exchange succeeded or failed: a change from the last one is told, once. */
+  private reached(up: boolean, detail: string): void {
+    if (this.down === !up) return;
+    this.down = !up;
+    this.onConnectionChange?.(up, detail);
   }
 
   private fail(c: Call): never {
@@ -207,6 +222,7 @@ export class HttpEngineClient implements EngineClient {
         });
         if (res.status === 200 && res.body) {
           backoff.reset();
+          this.reached(true, '');
           for await (const e of readEvents(res.body, signal)) {
             if (e.event !== 'audit' || e.id === undefined) continue;
             const entry = JSON.parse(e.data) as AuditEntry;
@@ -227,6 +243,7 @@ export class HttpEngineClient implements EngineClient {
       } catch (error) {
         if (error instanceof ApiAnswer) throw error;
         if (signal.aborted) return;
+        this.reached(false, failureText(error));
       }
       await sleep(backoff.next(Number.MAX_SAFE_INTEGER) ?? 1_000, signal);
     }
@@ -298,4 +315,9 @@ export class HttpEngineClient implements EngineClient {
   close(): void {
     // fetch keeps no state that needs closing.
   }
+}
+
+/** What went wrong with an exchange, in one line: fetch's "fetch failed" says little without its cause. */
+function failureText(error: unknown): string {
+  return error instanceof Error ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ''}` : String(error);
 }
