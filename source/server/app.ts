@@ -11,7 +11,9 @@ import type { ZodType } from 'zod';
 import type { Clock } from '../engine/clock.js';
 import type { DeploymentView } from '../engine/deployment-view.js';
 import type { Engine } from '../engine/engine.js';
+import { firstDuplicateKey } from '../domain/duplicate-keys.js';
 import { sameIdentity } from '../domain/identity.js';
+import { sanitize } from '../domain/sanitize.js';
 import type { AuditInput, VerifyResult } from '../store/audit-log.js';
 import type { TokenCheck, TokenStore } from '../store/tokens.js';
 import { IDENTITY_FIELDS } from './api-schemas.js';
@@ -126,6 +128,19 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions = {})
     http: { connectionsCheckingInterval: Math.min(1_000, Math.ceil(o.requestTimeoutMs / 4)) },
     ...(o.https ? { https: { ...o.https, connectionsCheckingInterval: Math.min(1_000, Math.ceil(o.requestTimeoutMs / 4)) } } : {}),
   }) as unknown as FastifyInstance;
+  // Fastify's JSON parser (prototype poisoning refused), then one more refusal: a key named twice in an object.
+  // JSON.parse would keep the last one, so a body could say one thing to a proxy or a log and another to us.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    parseJson(request, text, (error, value) => {
+      if (error) return done(error, undefined);
+      const twice = firstDuplicateKey(text);
+      if (twice) return done(new HttpError(400, `body: the key "${sanitize(twice.key, 80)}" appears twice in ${sanitize(twice.path, 120)}; give each field once`), undefined);
+      done(null, value);
+    });
+  });
   const hub = new EventHub(deps.engine.audit);
   const stopHub = deps.engine.on((e) => {
     if (e.kind === 'audit') hub.pokeAfterTask();

@@ -11,7 +11,7 @@ const token = s.secrets.requester.valid!;
 const written = (): string => `${s.engine.audit.count()}/${s.engine.deployments.length}`;
 
 describe('hostile HTTP', () => {
-  it('bad bodies: 413, 400, 400, 415, 400, 400 with messages; nothing written', async () => {
+  it('bad bodies: 413, 400, 400, 415, 400, 400, a key twice, a poisoned prototype, with messages; nothing written', async () => {
     const before = written();
     const big = await s.call('POST', '/v1/deployments', token, submission('h1', 'low-svc', { change: { ...submission('x').change, summary: 'x'.repeat(20_000) } }));
     expect(big).toMatchObject({ status: 413, json: { error: 'payload_too_large' } });
@@ -27,6 +27,11 @@ describe('hostile HTTP', () => {
     expect(wrong).toMatchObject({ status: 400, json: { message: expect.stringMatching(/body\.change\.linesChanged/) } });
     const array = await s.call('POST', '/v1/deployments', token, '[1,2]');
     expect(array.status).toBe(400);
+    // A key given twice (JSON.parse would keep the last: one service to a proxy, another to the engine).
+    const twice = JSON.stringify(submission('h1', 'low-svc')).replace(/\}$/, ',"serviceId":"payments-api"}');
+    expect(await s.call('POST', '/v1/deployments', token, twice)).toMatchObject({ status: 400, json: { error: 'bad_request', message: 'body: the key "serviceId" appears twice in $; give each field once' } });
+    const poisoned = await s.call('POST', '/v1/deployments', token, JSON.stringify(submission('h1')).replace(/^\{/, '{"__proto__":{"admin":true},'));
+    expect(poisoned.status).toBe(400);
     expect(written()).toBe(before);
   });
 
