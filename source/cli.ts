@@ -63,7 +63,7 @@ const cli = parseArguments(() => meow(
     $ genops-tui approve ID [--as NAME] [--reason TEXT] [--db F | --server URL]
     $ genops-tui reject ID --reason TEXT [--as NAME] [--db F | --server URL]
     $ genops-tui quarantine list [--db F] [--json]
-    $ genops-tui serve --listen HOST:PORT [--db F] [--config F] [--catalog F] [--tls-cert F --tls-key F] [--rate-limit N]
+    $ genops-tui serve --listen HOST:PORT [--db F] [--config F] [--catalog F] [--tls-cert F --tls-key F] [--rate-limit N] [--max-in-flight N]
     $ genops-tui token create NAME --role viewer|requester|approver|operator|admin [--expires 90d|never] [--db F] [--json]
     $ genops-tui token list|revoke NAME [--db F] [--json]
     $ genops-tui record [-n 60] [--seed 1] [--services 8] [--out FILE] [--description TEXT] [--config F]
@@ -181,6 +181,7 @@ const cli = parseArguments(() => meow(
       tlsCert: { type: 'string' },
       tlsKey: { type: 'string' },
       rateLimit: { type: 'number' },
+      maxInFlight: { type: 'number' },
       server: { type: 'string' },
       baseline: { type: 'string' },
       checkpoint: { type: 'string' },

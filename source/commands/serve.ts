@@ -14,6 +14,7 @@ import type { ServerOptions } from '../server/app.js';
 import { TokenStore } from '../store/tokens.js';
 import { ENGINE_BUSY_EXIT } from './engine-command.js';
 import type { CommandIo } from './io.js';
+import { sameIdentity } from '../domain/identity.js';
 import { UsageError } from './io.js';
 import { startLiveEngine } from './live-engine.js';
 
@@ -28,7 +29,11 @@ export interface ServeFlags {
   tlsCert?: string;
   tlsKey?: string;
   rateLimit?: number;
+  maxInFlight?: number;
 }
+
+/** One requester's deployments in flight or queued, at most, unless --max-in-flight says otherwise. */
+const MAX_IN_FLIGHT = 200;
 
 /** "127.0.0.1:8080", "[::1]:8080", ":8080" (all interfaces). */
 export function parseListen(text: string | undefined): { host: string; port: number } {
@@ -43,6 +48,7 @@ export async function serveCommand(flags: ServeFlags, io: CommandIo): Promise<nu
   const { host, port } = parseListen(flags.listen);
   if (Boolean(flags.tlsCert) !== Boolean(flags.tlsKey)) throw new UsageError('--tls-cert and --tls-key go together');
   if (flags.rateLimit !== undefined && !(Number.isInteger(flags.rateLimit) && flags.rateLimit >= 1)) throw new UsageError('--rate-limit must be a positive integer (requests per token per minute)');
+  if (flags.maxInFlight !== undefined && !(Number.isInteger(flags.maxInFlight) && flags.maxInFlight >= 1)) throw new UsageError('--max-in-flight must be a positive integer (deployments in flight or queued per requester)');
   const options: ServerOptions = {
     ...(flags.tlsCert && flags.tlsKey ? { https: { cert: readFileSync(flags.tlsCert), key: readFileSync(flags.tlsKey) } } : {}),
     ...(flags.rateLimit ? { rateLimit: { max: flags.rateLimit, windowMs: 60_000 } } : {}),
@@ -56,7 +62,8 @@ export async function serveCommand(flags: ServeFlags, io: CommandIo): Promise<nu
   const stored = storedViews(live.ctx.db, live.engine.audit, (id) => live.ctx.catalog.get(id)?.service.tier ?? 'medium', live.config.plans);
   // Requests over HTTP take the queue a local gate's take: the live loop assesses them (a model advisor too) and
   // withdraws a watched one whose client went quiet.
-  const queue = new SubmissionQueue({ submissions: new Submissions(live.ctx.db), wake: () => live.runner.wake(), view: (id) => live.engine.get(id) ?? stored(id), isReady: () => leased });
+  const inFlight = (requester: string): number => live.engine.deployments.filter((d) => d.outcome === null && sameIdentity(d.request.requestedBy, requester)).length;
+  const queue = new SubmissionQueue({ submissions: new Submissions(live.ctx.db), wake: () => live.runner.wake(), view: (id) => live.engine.get(id) ?? stored(id), isReady: () => leased, maxInFlight: flags.maxInFlight ?? MAX_IN_FLIGHT, inFlight });
   // A server runs for months: finished deployments leave memory (the most recent stay) and are read from
   // the store when asked; the list pages them from SQLite.
   live.runner.onSettled = (id) => queue.settled(id);

@@ -17,6 +17,13 @@ export interface SubmissionQueueDeps {
   submissions: Submissions;
   /** Runs the engine's loop now rather than at its next poll. */
   wake: () => void;
+  /**
+   * At most this many of one requester's deployments in flight or queued (`serve --max-in-flight`): a CI job in
+   * a loop, or a leaked token, cannot bury the engine and its approvers under requests.
+   */
+  maxInFlight?: number;
+  /** A requester's deployments the engine runs now (not finished). */
+  inFlight?: (requester: string) => number;
   /** The engine's view of a deployment, once it has taken the request. */
   view: (id: string) => DeploymentView | undefined;
   /** False when this process's engine does not hold the lease (nothing would take the request). */
@@ -30,6 +37,8 @@ export interface SubmissionQueueDeps {
 export class SubmissionQueue {
   /** Submissions waited on here, by id: told when this process's engine took or refused them. */
   private readonly waiting = new Map<string, () => void>();
+  /** Submissions waiting here for the engine, by requester (they count against its limit too). */
+  private readonly queued = new Map<string, number>();
   private readonly time: WaitTime;
   readonly windowMs: number;
   private readonly pollMs: number;
@@ -49,8 +58,27 @@ export class SubmissionQueue {
     const { submissions, view } = this.deps;
     if (view(request.id)) throw new HttpError(409, `deployment "${request.id}" already exists: choose a new id`);
     if (!this.deps.isReady()) throw new HttpError(503, 'the engine is not driving deployments (no lease): nothing was submitted');
+    const by = request.requestedBy;
+    const limit = this.deps.maxInFlight;
+    if (limit !== undefined) {
+      const mine = (this.deps.inFlight?.(by) ?? 0) + (this.queued.get(by) ?? 0);
+      if (mine >= limit) throw new HttpError(429, `${by} has ${mine} deployments in flight or queued, the most one requester may have (serve --max-in-flight ${limit}): nothing was submitted; submit again once one has finished`);
+    }
     const start = this.time.now();
     if (!submissions.submit(request, start, start + this.windowMs, watched, 'api')) throw new HttpError(409, `request id "${request.id}" was already submitted`);
+    this.queued.set(by, (this.queued.get(by) ?? 0) + 1);
+    try {
+      return await this.answer(request, start, gone);
+    } finally {
+      const n = (this.queued.get(by) ?? 1) - 1;
+      if (n > 0) this.queued.set(by, n);
+      else this.queued.delete(by);
+    }
+  }
+
+  /** Waits for the engine to take or refuse a queued request (see submit). */
+  private async answer(request: DeploymentRequest, start: number, gone?: AbortSignal): Promise<DeploymentView> {
+    const { submissions, view } = this.deps;
     this.deps.wake();
     let renewed = start;
     for (;;) {
