@@ -9,6 +9,7 @@ import type { DeploymentRequest } from '../domain/schemas.js';
 import type { CommandIo } from '../commands/io.js';
 import { GATE_EXIT, printReport } from '../commands/gate-report.js';
 import type { Awaited, DeploymentStatus, EngineClient } from './engine-client.js';
+import type { AuditEntry } from '../store/audit-log.js';
 import { isFinal, stateLine } from './engine-client.js';
 import type { HttpEngineClient } from './http-client.js';
 import { ApiAnswer, Unreachable } from './http-client.js';
@@ -35,11 +36,14 @@ export interface GateRun {
  * An ending with no outcome to report (refused, given up, withdrawn): its line on stderr, and with --json one
  * object on stdout too, so a CI job that parses it gets an answer on every exit.
  */
-function ended(run: GateRun, code: number, line: string, outcome: 'withdrawn' | null, reason: string): number {
+export function ended(run: { io: CommandIo; flags: { json: boolean }; request: DeploymentRequest }, code: number, line: string, outcome: 'withdrawn' | null, reason: string): number {
   run.io.err(line);
   if (run.flags.json) run.io.out(safeJson({ id: run.request.id, outcome, exitCode: code, reason }, 2));
   return code;
 }
+
+/** Over HTTP a gate rides out a server restart of up to this long before its request is in (then exit 3). */
+export const SERVER_RESTART_MS = 60_000;
 
 export async function runGate(run: GateRun): Promise<number> {
   const { client, request, flags, io } = run;
@@ -49,7 +53,8 @@ export async function runGate(run: GateRun): Promise<number> {
     if (!flags.json) io.err(text);
   };
   // A server that goes away (restarted, the network) is retried in silence otherwise: said once, and its return.
-  client.onConnectionChange = (up, detail) => say(up ? 'the server answers again' : `the server does not answer (${sanitize(detail, 200)}): retrying`);
+  client.onConnectionChange = (up, detail) =>
+    say(up ? 'the server answers again' : detail.startsWith('HTTP 429') ? `the server holds this token back (${sanitize(detail, 200)}): waiting` : `the server does not answer (${sanitize(detail, 200)}): retrying`);
   const controller = new AbortController();
   // SIGHUP too: a dropped ssh session or a runner that loses its terminal is a cancel, not a reason to vanish.
   const cancel = (): void => controller.abort();
@@ -116,6 +121,10 @@ export async function runGate(run: GateRun): Promise<number> {
     }
     if (waited.result === 'finished') return await report(client, request, waited.status, flags, io);
     return await withdraw(run, time, why(), givingUpCode());
+  } catch (error) {
+    // The server stopped answering where the gate has no better answer to give: one line, not a stack.
+    if (!(error instanceof Unreachable)) throw error;
+    return ended(run, GATE_EXIT.engineUnavailable, `error: the server stopped answering (${sanitize(error.message)}); ${sanitize(id)}'s outcome is unknown to this gate`, null, `the server stopped answering: ${error.message}`);
   } finally {
     for (const signal of CANCEL_SIGNALS) run.signals.off(signal, cancel);
   }
@@ -123,9 +132,17 @@ export async function runGate(run: GateRun): Promise<number> {
 
 /** The gate's report, from the deployment's status and its audit entries. */
 async function report(client: EngineClient, request: DeploymentRequest, s: DeploymentStatus, flags: { json: boolean }, io: CommandIo): Promise<number> {
-  const audit = await client.audit(0, request.id);
+  let audit: AuditEntry[] = [];
+  try {
+    audit = await client.audit(0, request.id);
+  } catch (error) {
+    // The outcome is known (the server said it before going away): reported without the stage details.
+    if (!(error instanceof Unreachable)) throw error;
+    io.err(`note: the server stopped answering after the outcome (${sanitize(error.message)}); the report has no stage details`);
+  }
   const finished = audit.filter((e) => e.event === 'finished').at(-1);
-  const reason = s.outcome && s.outcome !== 'succeeded' ? (typeof finished?.payload.reason === 'string' && finished.payload.reason !== '' ? finished.payload.reason : null) : null;
+  const fromAudit = typeof finished?.payload.reason === 'string' && finished.payload.reason !== '' ? finished.payload.reason : null;
+  const reason = s.outcome && s.outcome !== 'succeeded' ? (fromAudit ?? (s.reason !== '' ? s.reason : null)) : null;
   return printReport({ request, row: { state: s.state, outcome: s.outcome, failure_reason: reason, assessment: null }, assessment: s.assessment, audit }, flags, io);
 }
 
@@ -168,24 +185,19 @@ async function withdraw(run: GateRun, time: WaitTime, why: string, code: number)
  * Over HTTP the requester is the token: the request is recorded under its name, and a request file that names
  * someone else is refused. A number is the exit code of a refusal (said on stderr).
  */
-export async function asToken(client: HttpEngineClient, request: DeploymentRequest, requestFile: string | undefined, io: CommandIo): Promise<DeploymentRequest | number> {
+export async function asToken(client: HttpEngineClient, request: DeploymentRequest, requestFile: string | undefined, io: CommandIo, flags: { json: boolean }): Promise<DeploymentRequest | number> {
+  const run = { io, flags, request };
   let me: string;
   try {
     me = await client.identity();
   } catch (error) {
-    if (error instanceof Unreachable) {
-      io.err(`error: no engine answered at the server (${sanitize(error.message)}); nothing was submitted`);
-      return GATE_EXIT.engineUnavailable;
-    }
-    if (error instanceof ApiAnswer) {
-      io.err(`error: the server refused the token: ${sanitize(error.message)}`);
-      return GATE_EXIT.badInput;
-    }
+    if (error instanceof Unreachable) return ended(run, GATE_EXIT.engineUnavailable, `error: no engine answered at the server (${sanitize(error.message)}); nothing was submitted`, null, `no engine answered at the server: ${error.message}`);
+    if (error instanceof ApiAnswer) return ended(run, GATE_EXIT.badInput, `error: the server refused the token: ${sanitize(error.message)}`, null, `the server refused the token: ${error.message}`);
     throw error;
   }
   if (requestFile && request.requestedBy !== me) {
-    io.err(`error: ${sanitize(requestFile)}: requestedBy "${sanitize(request.requestedBy)}" is not this token's name ("${sanitize(me)}"); over HTTP the request is recorded as the token's`);
-    return GATE_EXIT.badInput;
+    const why = `${requestFile}: requestedBy "${request.requestedBy}" is not this token's name ("${me}"); over HTTP the request is recorded as the token's`;
+    return ended(run, GATE_EXIT.badInput, `error: ${sanitize(why)}`, null, why);
   }
   return { ...request, requestedBy: me };
 }

@@ -44,7 +44,10 @@ function statusOf(j: Record<string, unknown>): DeploymentStatus {
 }
 
 export interface HttpClientOptions {
-  /** How long one call may retry transient failures (ms) when the caller gives no deadline. */
+  /**
+   * How long the server may keep failing (ms, from a call's first failure: a slow answer before it does not use
+   * it up) before a call without a deadline of its own gives up.
+   */
   retryMs?: number;
   /** One HTTP exchange's own timeout (ms). */
   callTimeoutMs?: number;
@@ -66,10 +69,20 @@ export class HttpEngineClient implements EngineClient {
     this.callTimeoutMs = options.callTimeoutMs ?? 15_000;
   }
 
-  /** One call, retried on transient failures until `until`; throws Unreachable after it. */
-  private async call(method: string, path: string, body?: unknown, until = Date.now() + this.retryMs, signal?: AbortSignal, timeoutMs = this.callTimeoutMs): Promise<Call> {
+  /**
+   * One call, retried on transient failures until `until` (by default, retryMs after its first failure); throws
+   * Unreachable after it.
+   */
+  private async call(method: string, path: string, body?: unknown, deadline?: number, signal?: AbortSignal, timeoutMs = this.callTimeoutMs): Promise<Call> {
     const backoff = new Backoff();
     let last = 'no attempt';
+    let until = deadline ?? Number.MAX_SAFE_INTEGER;
+    const failed = (why: string): void => {
+      last = why;
+      this.reached(false, why);
+      // Without a deadline of its own, a call may keep failing for retryMs from its first failure.
+      if (deadline === undefined && until === Number.MAX_SAFE_INTEGER) until = Date.now() + this.retryMs;
+    };
     for (;;) {
       try {
         const res = await fetch(`${this.base}${path}`, {
@@ -89,8 +102,7 @@ export class HttpEngineClient implements EngineClient {
           this.reached(true, '');
           return { status: res.status, json };
         }
-        last = `HTTP ${res.status}: ${String(json.message ?? '')}`;
-        this.reached(false, last);
+        failed(`HTTP ${res.status}: ${String(json.message ?? '')}`);
         const retryAfter = Number(res.headers.get('retry-after'));
         if (res.status === 429 && retryAfter > 0) {
           if (Date.now() + retryAfter * 1000 > until) throw new Unreachable(`${this.base}: ${last}`);
@@ -100,8 +112,7 @@ export class HttpEngineClient implements EngineClient {
       } catch (error) {
         if (error instanceof Unreachable) throw error;
         if (signal?.aborted) throw error;
-        last = failureText(error);
-        this.reached(false, last);
+        failed(failureText(error));
       }
       const delay = backoff.next(until);
       if (delay === undefined) throw new Unreachable(`${this.base}: ${last}`);
@@ -132,7 +143,8 @@ export class HttpEngineClient implements EngineClient {
   async submit(request: Parameters<EngineClient['submit']>[0], options: SubmitOptions = {}): Promise<SubmitAnswer> {
     const { requestedBy: _identityComesFromTheToken, ...rest } = request;
     const body = options.watch ? { ...rest, watch: true } : rest;
-    const until = Date.now() + this.retryMs;
+    // The server may fail for retryMs from the first failure (a restart), never past the caller's own deadline.
+    let until: number | undefined;
     let lostAnAnswer = false;
     for (;;) {
       let c: Call;
@@ -143,7 +155,8 @@ export class HttpEngineClient implements EngineClient {
       } catch (error) {
         if (!(error instanceof Unreachable)) throw error;
         lostAnAnswer = true;
-        if (Date.now() > until) return { result: 'unanswered', error: `no engine answered at the server within ${this.retryMs / 1000} s (${error.message}); the request was not accepted` };
+        until ??= Math.min(Date.now() + this.retryMs, options.until ?? Number.MAX_SAFE_INTEGER);
+        if (Date.now() > until) return { result: 'unanswered', error: `no engine answered at the server for ${Math.round(this.retryMs / 1000)} s (${error.message}); the request was not accepted` };
         await sleep(250);
         continue;
       }
@@ -255,9 +268,18 @@ export class HttpEngineClient implements EngineClient {
     const stop = (): void => controller.abort();
     options.signal?.addEventListener('abort', stop, { once: true });
     const timer = setTimeout(stop, Math.max(0, options.until - Date.now()));
-    // Watched: a keep-alive every HEARTBEAT_MS; one lost while the server restarts is made up by the next.
+    // Watched: a keep-alive every HEARTBEAT_MS; one lost while the server restarts is made up by the next. One the
+    // server refuses (the token revoked or expired) ends the wait at once: the engine will withdraw the request.
+    let refused: ApiAnswer | undefined;
     const beat = (): void => {
-      this.call('POST', `/v1/deployments/${encodeURIComponent(id)}/keepalive`, {}, Date.now() + HEARTBEAT_MS, controller.signal).catch(() => undefined);
+      this.call('POST', `/v1/deployments/${encodeURIComponent(id)}/keepalive`, {}, Date.now() + HEARTBEAT_MS, controller.signal).then(
+        (c) => {
+          if (c.status !== 401 && c.status !== 403) return;
+          refused ??= new ApiAnswer(c.status, String(c.json.error ?? 'error'), String(c.json.message ?? `HTTP ${c.status}`));
+          controller.abort();
+        },
+        () => undefined,
+      );
     };
     const heartbeat = options.keepAlive ? setInterval(beat, HEARTBEAT_MS) : undefined;
     let final: DeploymentStatus | undefined;
@@ -303,6 +325,7 @@ export class HttpEngineClient implements EngineClient {
       if (!final) await this.follow(0, kick, controller.signal, id);
       await reading;
       if (fault !== undefined) throw fault;
+      if (refused !== undefined && !final) throw refused;
     } finally {
       clearTimeout(timer);
       clearInterval(heartbeat);

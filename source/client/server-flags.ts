@@ -3,6 +3,7 @@
 // identity is the token's name, so a claimed one (--as, --requested-by) is refused, not silently replaced.
 import { UsageError } from '../commands/io.js';
 import { HttpEngineClient } from './http-client.js';
+import type { HttpClientOptions } from './http-client.js';
 
 export interface ServerFlags {
   server?: string;
@@ -10,7 +11,7 @@ export interface ServerFlags {
   requestedBy?: string;
 }
 
-export function remoteClient(flags: ServerFlags, env: NodeJS.ProcessEnv = process.env): HttpEngineClient | undefined {
+export function remoteClient(flags: ServerFlags, env: NodeJS.ProcessEnv = process.env, options: HttpClientOptions = {}): HttpEngineClient | undefined {
   const server = flags.server ?? env.GENOPS_SERVER;
   if (!server) return undefined;
   let url: URL;
@@ -24,5 +25,5 @@ export function remoteClient(flags: ServerFlags, env: NodeJS.ProcessEnv = proces
   if (!token) throw new UsageError('--server needs a token in GENOPS_TOKEN (create one with `genops-tui token create NAME --role ROLE` on the server)');
   if (flags.as !== undefined) throw new UsageError('--as is refused with --server: the engine records the token\'s name');
   if (flags.requestedBy !== undefined) throw new UsageError('--requested-by is refused with --server: the request is recorded as the token\'s name');
-  return new HttpEngineClient(url.toString(), token);
+  return new HttpEngineClient(url.toString(), token, options);
 }

@@ -13,7 +13,7 @@ import type { CommandIo } from './io.js';
 import { UsageError } from './io.js';
 import { remoteClient } from '../client/server-flags.js';
 import { LocalEngineClient } from '../client/local-client.js';
-import { asToken, runGate, WITHDRAW_CONFIRM_MS } from '../client/gate-run.js';
+import { asToken, runGate, SERVER_RESTART_MS, WITHDRAW_CONFIRM_MS } from '../client/gate-run.js';
 
 export { GATE_EXIT, printReport } from './gate-report.js';
 export type { GateFacts, Row } from './gate-report.js';
@@ -81,9 +81,10 @@ export async function gateCommand(flags: GateFlags, io: CommandIo, signals: Node
   const start = time.now();
   const request = requestFrom(flags, start);
   const waitMs = flags.wait !== undefined ? parseDuration(flags.wait) : 6 * 3_600_000; // --wait= (empty) is an error, not the default
-  const remote = remoteClient(flags);
+  // Over HTTP the gate rides out a server restart (up to a minute, within --wait) before its request is in.
+  const remote = remoteClient(flags, process.env, { retryMs: Math.min(waitMs, SERVER_RESTART_MS) });
   if (remote) {
-    const mine = await asToken(remote, request, flags.request, io);
+    const mine = await asToken(remote, request, flags.request, io, flags);
     if (typeof mine === 'number') return mine;
     return runGate({ client: remote, request: mine, flags, start, waitMs, io, signals });
   }

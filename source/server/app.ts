@@ -202,6 +202,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions = {})
       const c = checkOf(request);
       return c.ok ? `token:${c.token.name}` : `addr:${request.ip}`;
     },
+    allowList: (request, key) => key.startsWith('token:') && (request.routeOptions.config as Partial<RouteConfig> | undefined)?.route?.exemptValidTokens === true,
     errorResponseBuilder: (_request, context) => new HttpError(429, `rate limit: at most ${context.max} requests per ${Math.round(o.rateLimit.windowMs / 1000)} s for this token; retry in ${context.after}`),
   });
 

@@ -74,6 +74,12 @@ export interface ApiRoute {
   ownership?: 'forbid' | 'require';
   /** Exempt from the per-token rate limit (probes). */
   unlimited?: boolean;
+  /**
+   * A valid token's calls here are not counted against its rate limit (keep-alives: forty gates on one CI token
+   * send 1,200 a minute, and a gate must never lose its deployment to the server's own limit; each succeeds only
+   * for the token's own running request). Calls without a valid token are limited, as everywhere.
+   */
+  exemptValidTokens?: boolean;
   /** Answered 2xx with this status (default 200). */
   status?: number;
   handler: (ctx: ApiContext, input: HandlerInput) => unknown;
@@ -178,7 +184,7 @@ export const ROUTES: readonly ApiRoute[] = [
     handler: async (ctx, { body, identity, request, reply }) => deploymentDetail(await submit(ctx, body as SubmitBody, (identity as Identity).name, request, reply)),
   },
   {
-    method: 'POST', url: '/v1/deployments/:id/keepalive', permission: 'submit', summary: 'A request submitted with watch: true is still waited for (send at least every 2 s; after 10 s of silence the engine withdraws it)', tag: 'deployments', params: idParams, body: emptyBody, ownership: 'require',
+    method: 'POST', url: '/v1/deployments/:id/keepalive', permission: 'submit', summary: 'A request submitted with watch: true is still waited for (send at least every 2 s; after 10 s of silence the engine withdraws it)', tag: 'deployments', params: idParams, body: emptyBody, ownership: 'require', exemptValidTokens: true,
     handler: (ctx, { params }) => {
       const id = params.id as string;
       deployment(ctx, id);

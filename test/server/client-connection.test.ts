@@ -39,4 +39,26 @@ describe('HttpEngineClient.onConnectionChange', () => {
     expect(await asking).toBe('ci');
     expect(told.map(([up]) => up)).toEqual([false, true]);
   });
+
+  it('counts its retry window from the first failure, not from the call: a slow answer before it does not use it up', async () => {
+    let calls = 0;
+    const server = createServer((_, res) => {
+      calls += 1;
+      if (calls === 1) {
+        // A server busy for longer than the whole window, then restarting (503): the client still retries.
+        setTimeout(() => {
+          res.writeHead(503, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ message: 'restarting' }));
+        }, 1_500);
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ name: 'ci', role: 'requester' }));
+    });
+    servers.push(server);
+    const port = await new Promise<number>((r) => server.listen(0, '127.0.0.1', () => r((server.address() as { port: number }).port)));
+    const client = new HttpEngineClient(`http://127.0.0.1:${port}`, 'gtk_test', { retryMs: 1_000 });
+    expect(await client.identity()).toBe('ci');
+    expect(calls).toBe(2);
+  });
 });

@@ -1,6 +1,8 @@
 // `gate --server` in process against a served engine: the local gate's output and exit codes, a Ctrl-C that
 // withdraws (exit 15), a --wait that runs out (exit 4), a refused request (exit 2) and a bad token (exit 2).
 import { EventEmitter } from 'node:events';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gateCommand } from '../../source/commands/gate.js';
 import type { GateFlags } from '../../source/commands/gate.js';
@@ -86,6 +88,37 @@ describe('gate --server', () => {
     expect((await s.call('POST', '/v1/deployments/r8/reject', s.secrets.approver.valid, { reason: 'wake the gate' })).status).toBe(200);
     expect(await pending).toBe(2);
     expect(o.err.at(-1)).toMatch(/^error: the server refused the gate's wait \(the token was revoked\); with no keep-alives the engine withdraws r8 within 10 s$/);
+    delete process.env.GENOPS_TOKEN;
+  });
+
+  it('a token revoked while the gate waits quietly: exit 2 and, with --json, one object', async () => {
+    const { secret } = s.tokens.create('ci-revoked-quietly', 'requester', null, 'test', s.clock.now());
+    process.env.GENOPS_TOKEN = secret;
+    const o = io();
+    const pending = gateCommand(flags({ service: 'crit-svc', id: 'r9', wait: '9s', json: true }), o.io, new EventEmitter());
+    for (let i = 0; i < 200 && s.engine.get('r9')?.state !== 'awaiting_approval'; i++) await new Promise((r) => setTimeout(r, 10));
+    s.tokens.revoke('ci-revoked-quietly', s.clock.now());
+    expect(await pending).toBe(2);
+    expect(JSON.parse(o.out.join('\n'))).toMatchObject({ id: 'r9', outcome: null, exitCode: 2, reason: 'the token was revoked' });
+    delete process.env.GENOPS_TOKEN;
+  });
+
+  it('--json prints one object also when the token is refused or the server never answers (exit 2, exit 3)', async () => {
+    process.env.GENOPS_TOKEN = s.secrets.requester.revoked;
+    const bad = io();
+    expect(await gateCommand(flags({ service: 'low-svc', id: 'r10', json: true }), bad.io, new EventEmitter())).toBe(2);
+    expect(JSON.parse(bad.out.join('\n'))).toEqual({ id: 'r10', outcome: null, exitCode: 2, reason: 'the server refused the token: the token was revoked' });
+    process.env.GENOPS_TOKEN = s.secrets.requester.valid;
+    const gone = io();
+    // Nothing listens there; --wait bounds how long the gate rides out what could be a restart.
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    expect(await gateCommand(flags({ server: `http://127.0.0.1:${closed}`, service: 'low-svc', id: 'r11', json: true, wait: '1s' }), gone.io, new EventEmitter())).toBe(3);
+    expect(JSON.parse(gone.out.join('\n'))).toMatchObject({ id: 'r11', outcome: null, exitCode: 3, reason: expect.stringMatching(/^no engine answered at the server: .*ECONNREFUSED/) });
     delete process.env.GENOPS_TOKEN;
   });
 });

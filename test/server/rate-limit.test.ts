@@ -20,4 +20,15 @@ describe('per-token rate limit', () => {
     for (let i = 0; i < 10; i++) expect((await s.call('GET', '/healthz')).status).toBe(200);
     expect(s.engine.audit.count()).toBe(0);
   });
+
+  it("a token over its limit still sends keep-alives (a gate must not lose its deployment to the limit); bad tokens' keep-alives are limited", async () => {
+    const requester = s.secrets.requester.valid;
+    for (let i = 0; i < 5; i++) await s.call('GET', '/v1/whoami', requester);
+    expect((await s.call('GET', '/v1/whoami', requester)).status).toBe(429);
+    // Not counted: answered on their merits (no such request here), never 429.
+    for (let i = 0; i < 10; i++) expect((await s.call('POST', '/v1/deployments/nothing-here/keepalive', requester, {})).status).toBe(404);
+    const bad: number[] = [];
+    for (let i = 0; i < 6; i++) bad.push((await s.call('POST', '/v1/deployments/nothing-here/keepalive', 'gtk_0000000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', {})).status);
+    expect(bad).toEqual([401, 401, 401, 401, 401, 429]);
+  });
 });
