@@ -39,8 +39,6 @@ export const SLICE_MS = 5;
 
 export class LiveRunner {
   private timer: ReturnType<typeof setTimeout> | undefined;
-  /** The next pass when it is due at once (more work waits, or a wake): no timer's 1 ms floor per slice. */
-  private immediate: ReturnType<typeof setImmediate> | undefined;
   private running = false;
   private passing = false;
   private failures = 0;
@@ -69,30 +67,13 @@ export class LiveRunner {
   /** Something was queued in this process (a request over HTTP): run a pass now rather than at the next poll. */
   wake(): void {
     if (!this.running || this.passing || this.failures > 0) return;
-    this.cancel();
-    this.scheduleNow();
-  }
-
-  private cancel(): void {
-    clearTimeout(this.timer);
-    clearImmediate(this.immediate);
-    this.timer = undefined;
-    this.immediate = undefined;
+    if (this.timer) clearTimeout(this.timer);
+    this.schedule(0);
   }
 
   private schedule(delay: number): void {
     if (!this.running) return;
     this.timer = setTimeout(() => this.step(SLICE_MS), Math.max(0, delay));
-  }
-
-  /**
-   * The next pass at once (work left from this slice, or a wake): after the I/O that is waiting (requests,
-   * answers, stream writes), without a timer's 1 ms floor, which in a burst of 5 ms slices would leave the engine
-   * idle a sixth of the time.
-   */
-  private scheduleNow(): void {
-    if (!this.running) return;
-    this.immediate = setImmediate(() => this.step(SLICE_MS));
   }
 
   /**
@@ -155,8 +136,8 @@ export class LiveRunner {
     if (engine.tick(budget(budgetMs))) more = true;
     this.deps.checkpoints?.poll(clock.now());
     const wake = engine.nextWake();
-    if (more) this.scheduleNow();
-    else this.schedule(wake === undefined ? this.deps.pollMs : Math.min(this.deps.pollMs, wake - clock.now()));
+    const delay = more ? 0 : wake === undefined ? this.deps.pollMs : Math.min(this.deps.pollMs, wake - clock.now());
+    this.schedule(delay);
   }
 
   /** A submitted request: refused when stale or invalid, otherwise assessed (outside the write) and started. */
@@ -258,7 +239,7 @@ export class LiveRunner {
   /** Stops the loop; state is already persisted at every change, so this only lets go of the lease. */
   stop(release = true): void {
     this.running = false;
-    this.cancel();
+    if (this.timer) clearTimeout(this.timer);
     if (release) this.deps.lease.release();
   }
 }
